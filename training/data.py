@@ -23,7 +23,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import json
 import random
@@ -207,7 +206,7 @@ def split_groups(
     """Split grouped pairs so no group straddles train and dev."""
     keys = sorted(groups)
     rng.shuffle(keys)
-    n_dev = int(round(len(keys) * dev_fraction))
+    n_dev = round(len(keys) * dev_fraction)
     dev = [x for k in keys[:n_dev] for x in groups[k]]
     train = [x for k in keys[n_dev:] for x in groups[k]]
     return train, dev
@@ -231,7 +230,10 @@ def build(root: Path) -> dict[str, list[Pair]]:
     sf_rte = [
         x
         for x in read_csv_pairs(
-            root / "scifact/rte-scifact/train.tsv", "scifact_rte", "sentence1", "sentence2",
+            root / "scifact/rte-scifact/train.tsv",
+            "scifact_rte",
+            "sentence1",
+            "sentence2",
             "entailment",
         )
         if x.hypothesis not in sf_dev_claims

@@ -186,8 +186,11 @@ def dev_objective(results: dict[str, dict]) -> float:
     """Model selection score: mean macro-F1 over the scientific/health sets plus SNLI accuracy."""
     keys = ["dev_scifact", "dev_healthver", "dev_climate"]
     sci = np.mean([results[k]["macro_f1"] for k in keys if k in results])
-    return float(0.5 * sci + 0.25 * results["dev_snli"]["accuracy"]
-                 + 0.25 * results["dev_covidfact"]["accuracy"])
+    return float(
+        0.5 * sci
+        + 0.25 * results["dev_snli"]["accuracy"]
+        + 0.25 * results["dev_covidfact"]["accuracy"]
+    )
 
 
 def main() -> None:
@@ -272,16 +275,26 @@ def main() -> None:
             running += float(loss)
             if step % log_every == 0:
                 el = time.time() - t0
-                print(f"step {step}/{total} loss {running / log_every:.4f} "
-                      f"lr {sched.get_last_lr()[0]:.2e} elapsed {el / 60:.1f}m", flush=True)
+                print(
+                    f"step {step}/{total} loss {running / log_every:.4f} "
+                    f"lr {sched.get_last_lr()[0]:.2e} elapsed {el / 60:.1f}m",
+                    flush=True,
+                )
                 running = 0.0
             if step % eval_every == 0 or step == total:
                 res = evaluate(model, dev)
                 obj = dev_objective(res)
                 history.append({"step": step, "objective": obj, **res})
-                print(json.dumps({"step": step, "objective": round(obj, 4),
-                                  **{k: {m: round(v, 4) for m, v in r.items()}
-                                     for k, r in res.items()}}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "step": step,
+                            "objective": round(obj, 4),
+                            **{k: {m: round(v, 4) for m, v in r.items()} for k, r in res.items()},
+                        }
+                    ),
+                    flush=True,
+                )
                 if obj > best:
                     best = obj
                     model.save_pretrained(args.out / "best")
@@ -289,8 +302,12 @@ def main() -> None:
 
     # Calibrate the best checkpoint and fold the temperature into its classifier.
     model = AutoModelForSequenceClassification.from_pretrained(args.out / "best")
-    three_way = [(r, it) for n, (rs, its) in dev.items() for r, it in zip(rs, its, strict=True)
-                 if r["label"] != "not_entailment" and n != "dev_sick"]
+    three_way = [
+        (r, it)
+        for n, (rs, its) in dev.items()
+        for r, it in zip(rs, its, strict=True)
+        if r["label"] != "not_entailment" and n != "dev_sick"
+    ]
     logits = predict_logits(model, [it for _, it in three_way])
     gold = np.array([LABEL_ID[r["label"]] for r, _ in three_way])
     temp = fit_temperature(logits, gold)
@@ -312,8 +329,12 @@ def main() -> None:
         "wall_time_min": round((time.time() - t0) / 60, 1),
     }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
-    print(json.dumps({"temperature": temp, "final": final,
-                      "wall_time_min": summary["wall_time_min"]}), flush=True)
+    print(
+        json.dumps(
+            {"temperature": temp, "final": final, "wall_time_min": summary["wall_time_min"]}
+        ),
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
