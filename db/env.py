@@ -1,0 +1,48 @@
+"""Alembic environment for synth's database.
+
+synth runs migrations itself (``synth.store.migrate``) with an open connection, so this file
+only wires that connection and the SQLModel metadata into Alembic. To write a new migration
+from the models::
+
+    alembic -c db/alembic.ini revision --autogenerate -m "what changed"
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import synth.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:  # invoked from the alembic command line
+        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        with engine.begin() as connection:
+            _migrate(connection)
+    else:
+        _migrate(connection)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the full-text index (migration 0002, not in the models) out of autogenerate."""
+    return not (name or "").startswith(("claim_fts", "text_search", "ix_claim_text_search"))
+
+
+def _migrate(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

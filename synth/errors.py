@@ -1,0 +1,55 @@
+"""Every error synth raises on purpose, in one tree.
+
+The CLI catches :class:`SynthError` and prints ``ErrorClass: message`` on one line, so each
+message says what failed and what to do next::
+
+    SynthError
+    ├── ConfigError          bad settings, unknown option values
+    ├── ModelError           an NLI/embedding model is missing, broken or has unusable labels
+    ├── RetrieveError        arXiv search or PDF download failed
+    │   └── RateLimitError   arXiv kept answering 429/503 after all retries
+    ├── ExtractError         a PDF cannot be read (corrupt, encrypted, empty, not a PDF)
+    ├── StoreError           the database cannot be opened or migrated
+    ├── ReportParseError     a report file for ``synth audit`` is not in a known layout
+    └── NotFoundError        a claim, run or paper id that is not in the database
+
+Third-party exceptions are wrapped with ``raise ... from exc`` so the cause stays attached.
+"""
+
+from __future__ import annotations
+
+
+class SynthError(Exception):
+    """Base class of all errors synth raises deliberately."""
+
+
+class ConfigError(SynthError):
+    """Settings or command-line values that cannot work."""
+
+
+class ModelError(SynthError):
+    """A model cannot be loaded or its labels cannot be mapped to NLI verdicts."""
+
+
+class RetrieveError(SynthError):
+    """Searching arXiv or downloading a paper failed."""
+
+
+class RateLimitError(RetrieveError):
+    """arXiv still answered 429/503 after every retry."""
+
+
+class ExtractError(SynthError):
+    """A PDF could not be turned into text."""
+
+
+class StoreError(SynthError):
+    """The database could not be opened, migrated or written."""
+
+
+class ReportParseError(SynthError):
+    """A report given to ``synth audit`` is in no layout synth can read."""
+
+
+class NotFoundError(SynthError):
+    """An id that the database does not hold."""

@@ -1,0 +1,256 @@
+"""Papers in: from arXiv ids, an arXiv query or a local folder to stored, sectioned text.
+
+A file is never extracted twice: its SHA-256 is looked up first, and a paper whose stored text
+came from the same bytes is left as it is. One bad file is reported and skipped; the batch goes
+on. Metadata comes from arXiv when papers come from arXiv, else from the PDF itself (title on
+the first page, the arXiv stamp), completed from arXiv when it can be reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlmodel import Session
+
+from synth.corpus import scan_corpus
+from synth.errors import ExtractError, RetrieveError
+from synth.progress import SILENT, Progress
+from synth.retrieve import PaperMeta, download_pdf, fetch_metadata, parse_arxiv_id, search
+from synth.settings import Settings
+from synth.store.papers import PaperInfo, find_by_hash, find_paper, update_info, upsert_paper
+
+logger = logging.getLogger(__name__)
+
+ARXIV_PROBE_URL = "https://export.arxiv.org/api/query?id_list=1810.04805&max_results=1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A PDF to ingest and what is known about it before reading it."""
+
+    path: Path
+    origin: str  # "arxiv" | "corpus"
+    arxiv_id: str | None = None
+    version: int | None = None
+    meta: PaperMeta | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    name: str
+    message: str
+
+
+@dataclass
+class IngestResult:
+    """Counts for the report's methodology section, and the stored papers' ids in order."""
+
+    found: int = 0
+    downloaded: int = 0
+    parsed: int = 0
+    unchanged: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    arxiv_ids: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def arxiv_reachable(timeout: float = 3.0) -> bool:
+    """One quick request, so an offline machine does not wait through every back-off."""
+    try:
+        httpx.head(ARXIV_PROBE_URL, timeout=timeout)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def corpus_sources(folder: Path, ids: Sequence[str] = ()) -> list[Source]:
+    """The corpus PDFs, or only those of ``ids`` when given (matched without version)."""
+    entries = scan_corpus(folder)
+    wanted = {parse_arxiv_id(i)[0] for i in ids}
+    if wanted:
+        entries = [e for e in entries if e.arxiv_id in wanted]
+        missing = wanted - {e.arxiv_id for e in entries}
+        if missing:
+            logger.warning("not in corpus %s: %s", folder, ", ".join(sorted(missing)))
+    return [Source(e.path, "corpus", e.arxiv_id, e.version) for e in entries]
+
+
+def arxiv_sources(
+    metas: Sequence[PaperMeta],
+    settings: Settings,
+    result: IngestResult,
+    progress: Progress = SILENT,
+    http: httpx.Client | None = None,
+) -> list[Source]:
+    """Download (or take from the cache) each paper's PDF; failures are recorded, not raised."""
+    sources = []
+    with progress.task("Downloading PDFs", len(metas)) as task:
+        for meta in metas:
+            try:
+                path = download_pdf(
+                    meta.arxiv_id,
+                    meta.version,
+                    settings=settings.retrieve,
+                    client=http,
+                    pdf_url=meta.pdf_url,
+                )
+                sources.append(Source(path, "arxiv", meta.arxiv_id, meta.version, meta))
+                result.downloaded += 1
+            except RetrieveError as exc:
+                result.failures.append(Failure(meta.arxiv_id, str(exc)))
+            task.advance()
+    return sources
+
+
+def find_on_arxiv(
+    settings: Settings, *, ids: Sequence[str] = (), query: str | None = None, max_results: int = 10
+) -> list[PaperMeta]:
+    """Metadata of the papers asked for: by id, or the top results of a query."""
+    metas: list[PaperMeta] = []
+    if ids:
+        metas += fetch_metadata(ids, settings=settings.retrieve)
+    if query:
+        metas += search(query, max_results, settings=settings.retrieve)
+    return metas
+
+
+def info_for(source: Source, doc) -> PaperInfo:
+    """What to store about a paper: arXiv's metadata when we have it, else the PDF's own."""
+    if source.meta is not None:
+        m = source.meta
+        return PaperInfo(
+            m.arxiv_id,
+            m.version,
+            m.title,
+            tuple(m.authors),
+            m.year,
+            tuple(m.categories),
+            m.abstract,
+        )
+    md = doc.metadata
+    arxiv_id = source.arxiv_id or md.arxiv_id or f"local:{doc.sha256[:12]}"
+    version = source.version or (md.version if md.arxiv_id == arxiv_id else None)
+    return PaperInfo(
+        arxiv_id,
+        version,
+        md.title or source.path.stem,
+        tuple(md.authors),
+        md.year,
+        tuple(md.categories),
+        doc.abstract,
+    )
+
+
+def ingest_sources(
+    session: Session,
+    sources: Sequence[Source],
+    settings: Settings,
+    result: IngestResult,
+    progress: Progress = SILENT,
+) -> IngestResult:
+    """Extract and store every source not stored from the same bytes already."""
+    from synth.extract import extract_many
+
+    todo: list[tuple[Source, str]] = []
+    for source in sources:
+        digest = file_sha256(source.path)
+        stored = find_by_hash(session, digest)
+        if stored is not None and (source.arxiv_id in (None, stored.arxiv_id)):
+            if source.meta is not None:
+                update_info(session, stored, info_for(source, None))
+            result.unchanged += 1
+            result.arxiv_ids.append(stored.arxiv_id)
+        else:
+            todo.append((source, digest))
+    by_path = {s.path: s for s, _ in todo}
+    with progress.task("Extracting text", len(todo)) as task:
+        for path, doc in extract_many(
+            [s.path for s, _ in todo], workers=settings.extract.workers, settings=settings.extract
+        ):
+            task.advance()
+            source = by_path[path]
+            if isinstance(doc, ExtractError):
+                result.failures.append(Failure(source.arxiv_id or path.name, str(doc)))
+                continue
+            info = info_for(source, doc)
+            upsert_paper(session, info, doc, pdf_path=str(path), source=source.origin)
+            session.commit()  # one paper at a time: a crash later never loses this one
+            result.parsed += 1
+            result.arxiv_ids.append(info.arxiv_id)
+    session.commit()
+    return result
+
+
+def complete_from_arxiv(session: Session, arxiv_ids: Sequence[str], settings: Settings) -> int:
+    """Fill in arXiv's metadata for papers read from a local folder; returns how many."""
+    real = [i for i in arxiv_ids if not i.startswith("local:")]
+    if not real or settings.offline or not arxiv_reachable():
+        return 0
+    try:
+        metas = fetch_metadata(real, settings=settings.retrieve)
+    except RetrieveError as exc:
+        logger.warning("metadata not completed from arXiv: %s", exc)
+        return 0
+    for m in metas:
+        paper = find_paper(session, m.arxiv_id)
+        if paper is not None:
+            update_info(
+                session,
+                paper,
+                PaperInfo(
+                    m.arxiv_id,
+                    m.version,
+                    m.title,
+                    tuple(m.authors),
+                    m.year,
+                    tuple(m.categories),
+                    m.abstract,
+                ),
+            )
+    session.commit()
+    return len(metas)
+
+
+def ingest(
+    session: Session,
+    settings: Settings,
+    *,
+    ids: Sequence[str] = (),
+    query: str | None = None,
+    max_results: int = 10,
+    corpus: Path | None = None,
+    progress: Progress = SILENT,
+) -> IngestResult:
+    """Ingest papers by id, by query, or from a corpus folder (which stands in for arXiv).
+
+    Example:
+        >>> ingest(session, Settings(), corpus=Path("../shared/data/arxiv/pdfs"))  # doctest: +SKIP
+        IngestResult(found=23, downloaded=0, parsed=23, ...)
+    """
+    result = IngestResult()
+    if corpus is not None:
+        sources = corpus_sources(corpus, ids)
+        result.found = len(sources)
+        ingest_sources(session, sources, settings, result, progress)
+        complete_from_arxiv(session, result.arxiv_ids, settings)
+        return result
+    metas = find_on_arxiv(settings, ids=ids, query=query, max_results=max_results)
+    result.found = len(metas)
+    sources = arxiv_sources(metas, settings, result, progress)
+    return ingest_sources(session, sources, settings, result, progress)

@@ -1,0 +1,264 @@
+"""Everything a report shows, computed in Python so templates only present it.
+
+Every number in a report is measured in the run (papers found, downloaded, parsed, failed;
+claims by verdict); nothing is estimated or scored by hand. Each claim carries its verdict, a
+confidence that is the probability of that verdict, and its best evidence with reference
+number and page. Every paper used gets a numbered reference with title, authors, year and link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from synth import __version__
+from synth.embed import embed
+from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Verdict
+
+LABEL_NAMES = {SUPPORTED: "supported", REFUTED: "refuted", NOT_ENOUGH_INFO: "not enough info"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    arxiv_id: str
+    version: int | None
+    title: str
+    authors: list[str]
+    year: int | None
+
+    @property
+    def url(self) -> str:
+        if self.arxiv_id.startswith("local:"):
+            return ""
+        suffix = f"v{self.version}" if self.version else ""
+        return f"https://arxiv.org/abs/{self.arxiv_id}{suffix}"
+
+    @property
+    def author_line(self) -> str:
+        if not self.authors:
+            return "Unknown authors"
+        if len(self.authors) > 3:
+            return f"{self.authors[0]} et al."
+        return ", ".join(self.authors)
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    text: str
+    ref: int | None
+    arxiv_id: str
+    page: int | None
+    label: str
+    score: float
+    cross_paper: bool
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    number: int
+    text: str
+    original: str
+    ref: int
+    arxiv_id: str
+    section: str
+    page: int | None
+    kind: str
+    verdict: str
+    confidence: float
+    reason: str
+    evidence: list[EvidenceView]
+
+    @property
+    def verdict_name(self) -> str:
+        return LABEL_NAMES[self.verdict]
+
+    @property
+    def decontextualised(self) -> bool:
+        return self.text != self.original
+
+
+@dataclass
+class ReportView:
+    title: str
+    author: str
+    date: str
+    question: str
+    abstract: str
+    introduction: list[str]
+    methodology: list[str]
+    results: list[str]
+    limitations: list[str]
+    claims: list[ClaimView]
+    references: list[Reference]
+    stats: dict
+    run_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def references_for(papers) -> list[Reference]:
+    return [
+        Reference(i, p.arxiv_id, p.version, p.title, list(p.authors), p.year)
+        for i, p in enumerate(papers, start=1)
+    ]
+
+
+def claim_views(result, refs: dict[str, int], evidence_per_claim: int = 2) -> list[ClaimView]:
+    views = []
+    for n, ((claim, paper), verdict) in enumerate(
+        zip(result.claims, result.verdicts, strict=True), start=1
+    ):
+        views.append(
+            ClaimView(
+                number=n,
+                text=claim.text,
+                original=claim.original,
+                ref=refs[paper.arxiv_id],
+                arxiv_id=paper.arxiv_id,
+                section=claim.sentence.section or claim.sentence.section_kind,
+                page=claim.sentence.page,
+                kind=claim.kind,
+                verdict=verdict.verdict,
+                confidence=round(verdict.confidence, 2),
+                reason=verdict.reason,
+                evidence=evidence_views(verdict, refs, evidence_per_claim),
+            )
+        )
+    return views
+
+
+def evidence_views(verdict: Verdict, refs: dict[str, int], limit: int) -> list[EvidenceView]:
+    return [
+        EvidenceView(
+            text=e.passage.text,
+            ref=refs.get(e.passage.paper_key),
+            arxiv_id=e.passage.paper_key,
+            page=e.passage.page,
+            label=e.label,
+            score=round(e.label_prob, 2),
+            cross_paper=e.cross_paper,
+        )
+        for e in verdict.evidence[:limit]
+    ]
+
+
+def summary_claims(claims: list[ClaimView], question: str, limit: int) -> list[ClaimView]:
+    """The strongest supported claims that answer the question, one per paper first."""
+    supported = [c for c in claims if c.verdict == SUPPORTED]
+    if not supported:
+        return []
+    vectors = embed([question, *[c.text for c in supported]])
+    relevance = vectors[1:] @ vectors[0]
+    score = np.array([c.confidence for c in supported]) * 0.5 + relevance
+    order = [supported[i] for i in np.argsort(-score)]
+    picked: list[ClaimView] = []
+    for c in order:  # one per paper first, then the rest
+        if c.ref not in {p.ref for p in picked}:
+            picked.append(c)
+    picked += [c for c in order if c not in picked]
+    return picked[:limit]
+
+
+def abstract_text(question: str, stats: dict, claims: list[ClaimView], limit: int) -> str:
+    by = stats["claims_by_verdict"]
+    parts = [
+        f"This report asks: {question.strip()} "
+        f"Of {stats['papers_found']} candidate papers, the {stats['papers_read']} most relevant "
+        f"were read in full and {stats['claims']} claims were extracted from them. Checked "
+        f"against the other passages of these papers, {by[SUPPORTED]} claims are supported, "
+        f"{by[REFUTED]} refuted and {by[NOT_ENOUGH_INFO]} could not be decided."
+    ]
+    best = summary_claims(claims, question, limit)
+    if best:
+        parts.append("The strongest supported findings:")
+        parts += [f"{c.text.rstrip('.')} [{c.ref}]." for c in best]
+    else:
+        parts.append("No claim was supported strongly enough to be summarised here.")
+    return " ".join(parts)
+
+
+def methodology_text(stats: dict, settings) -> list[str]:
+    th = stats["thresholds"]
+    where = (
+        f"arXiv was searched with the query {stats['query']!r}"
+        if stats.get("query")
+        else "a local folder of PDFs stood in for arXiv"
+    )
+    return [
+        f"Search: {where}; {stats['papers_found']} candidate papers were found and ranked by the "
+        "similarity of their title and abstract to the question (all-MiniLM-L6-v2 embeddings).",
+        f"Reading: the top {stats['papers_read']} papers were read in full with pypdf "
+        f"({stats['papers_downloaded']} downloaded, {stats['papers_parsed']} parsed in this run, "
+        f"{stats['papers_already_stored']} already stored from the same file, "
+        f"{stats['papers_failed']} failed).",
+        f"Claims: sentences of the abstract, introduction, results and conclusion that state "
+        f"findings, results, contributions or methods; at most {settings.claims.max_per_paper} "
+        "per paper, complete sentences, near-duplicates merged.",
+        f"Verification: each claim was checked with the NLI cross-encoder {stats['model']} "
+        f"against the {settings.verify.candidates} most similar sentences of the run's papers, "
+        "never against the sentence it came from or a copy of it. A claim is supported when "
+        f"P(entailment) >= {th['support']}, refuted when P(contradiction) >= {th['refute']}, "
+        "otherwise not enough info; a claim whose figures differ from the evidence's figures for "
+        "the same thing is not supported. Confidence is the probability of the verdict shown.",
+    ]
+
+
+def results_text(stats: dict, claims: list[ClaimView]) -> list[str]:
+    by = stats["claims_by_verdict"]
+    lines = [
+        f"{stats['papers_read']} papers read; {stats['claims']} claims extracted: "
+        f"{by[SUPPORTED]} supported, {by[REFUTED]} refuted, {by[NOT_ENOUGH_INFO]} not enough info.",
+        f"{stats['claims_cross_paper']} verdicts rest on evidence from another paper than the "
+        "claim's own (cross-paper corroboration or contradiction).",
+    ]
+    if stats["failures"]:
+        names = ", ".join(f["paper"] for f in stats["failures"])
+        lines.append(f"Papers that could not be read: {names}.")
+    return lines
+
+
+def limitations_text(stats: dict) -> list[str]:
+    lines = [
+        "Claims and verdicts are produced automatically; read the quoted evidence before "
+        "relying on a verdict. Evidence comes only from the papers read in this run, so "
+        "'not enough info' means these papers do not settle the claim, not that it is false.",
+        "The verifier sees one evidence sentence at a time: claims that need several sentences, "
+        "a table or a figure to be confirmed tend to come out as not enough info.",
+        "Text is extracted from PDFs: equations, tables and unusual layouts can garble sentences.",
+    ]
+    if stats["papers_failed"]:
+        lines.append(f"{stats['papers_failed']} papers could not be read and are not covered.")
+    return lines
+
+
+def build_view(result, settings) -> ReportView:
+    """The report of a pipeline run (:class:`synth.pipeline.RunResult`)."""
+    from synth.pipeline import run_stats
+
+    stats = run_stats(result)
+    refs = references_for(result.papers)
+    numbers = {r.arxiv_id: r.number for r in refs}
+    claims = claim_views(result, numbers)
+    title = result.question.strip().rstrip("?").strip()
+    return ReportView(
+        title=f"{title[:1].upper()}{title[1:]}: a verified synthesis of {len(refs)} papers",
+        author=f"synth {__version__}, automated literature synthesis",
+        date=date.today().strftime("%B %-d, %Y"),
+        question=result.question.strip(),
+        abstract=abstract_text(result.question, stats, claims, settings.report.summary_claims),
+        introduction=[
+            f"Research question: {result.question.strip()}",
+            "This report gathers what the most relevant papers claim on this question and "
+            "checks each claim against the text of the papers, so that every statement below "
+            "can be traced to a sentence and a page.",
+        ],
+        methodology=methodology_text(stats, settings),
+        results=results_text(stats, claims),
+        limitations=limitations_text(stats),
+        claims=claims,
+        references=refs,
+        stats=stats,
+        run_id=result.run.run_id if result.run else None,
+    )

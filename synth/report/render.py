@@ -1,0 +1,107 @@
+"""Render a :class:`ReportView` as text, Markdown, HTML (Jinja2 templates) or JSON.
+
+The JSON layout is documented in the README and kept stable: ``question``, ``papers``,
+``claims`` (each with ``evidence``) and ``stats``; new keys may be added, none removed.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from synth.errors import ConfigError
+from synth.report.context import ReportView
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+FORMATS = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
+SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def md_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+@cache
+def environment(folder: Path = TEMPLATES_DIR) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["mdcell"] = md_cell
+    return env
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one the output file's suffix names, else text."""
+    if fmt:
+        if fmt not in (*FORMATS, "json"):
+            raise ConfigError(f"unknown format {fmt!r}; use text, markdown, html or json")
+        return fmt
+    if output is not None:
+        return SUFFIXES.get(output.suffix.lower(), "text")
+    return "text"
+
+
+def to_json(view: ReportView) -> dict:
+    """The stable JSON document of a report."""
+    return {
+        "question": view.question,
+        "title": view.title,
+        "date": view.date,
+        "run_id": view.run_id,
+        "abstract": view.abstract,
+        "papers": [
+            {
+                "ref": r.number,
+                "arxiv_id": r.arxiv_id,
+                "version": r.version,
+                "title": r.title,
+                "authors": r.authors,
+                "year": r.year,
+                "url": r.url,
+            }
+            for r in view.references
+        ],
+        "claims": [
+            {
+                "text": c.text,
+                "original": c.original,
+                "paper": c.arxiv_id,
+                "ref": c.ref,
+                "section": c.section,
+                "page": c.page,
+                "kind": c.kind,
+                "verdict": c.verdict,
+                "confidence": c.confidence,
+                "reason": c.reason,
+                "evidence": [
+                    {
+                        "text": e.text,
+                        "paper": e.arxiv_id,
+                        "ref": e.ref,
+                        "page": e.page,
+                        "label": e.label,
+                        "score": e.score,
+                        "cross_paper": e.cross_paper,
+                    }
+                    for e in c.evidence
+                ],
+            }
+            for c in view.claims
+        ],
+        "stats": view.stats,
+        **view.extra,
+    }
+
+
+def render(view: ReportView, fmt: str, *, template: str | None = None) -> str:
+    """The report in ``fmt`` (text | markdown | html | json)."""
+    if fmt == "json":
+        return json.dumps(to_json(view), indent=2, ensure_ascii=False) + "\n"
+    return environment().get_template(template or FORMATS[fmt]).render(r=view)

@@ -1,0 +1,78 @@
+"""Verify many claims at once: candidates per claim, one batched NLI pass, one verdict each.
+
+All (evidence, claim) pairs of all claims go through the cross-encoder in a single call, so
+batches are full and sorted by length across the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.verify.evidence import Passage, select_candidates
+from synth.verify.model import Verifier
+from synth.verify.verdict import (
+    ScoredEvidence,
+    Thresholds,
+    Verdict,
+    adjust,
+    decide,
+    number_conflict,
+)
+
+
+@dataclass(frozen=True)
+class ClaimToCheck:
+    """A claim and what must not count as its evidence."""
+
+    text: str
+    paper_key: str | None  # arXiv id of the claim's paper (None for an unattributed claim)
+    sentence_id: int | None = None  # its own sentence, excluded
+    original: str | None = None  # its original wording; copies of it are excluded
+
+
+def verify_claims(
+    claims: Sequence[ClaimToCheck],
+    claim_vectors: np.ndarray,
+    passages: Sequence[Passage],
+    passage_vectors: np.ndarray,
+    verifier: Verifier,
+    *,
+    thresholds: Thresholds,
+    candidates: int,
+    progress: bool = False,
+) -> list[Verdict]:
+    """A verdict for every claim, in order. See :mod:`synth.verify.verdict` for the rules."""
+    chosen = [
+        select_candidates(
+            claim_vectors[i],
+            passages,
+            passage_vectors,
+            k=candidates,
+            exclude_sentence_id=c.sentence_id,
+            exclude_copies_of=c.original,
+        )
+        for i, c in enumerate(claims)
+    ]
+    pairs = [(p.text, c.text) for c, cands in zip(claims, chosen, strict=True) for p, _ in cands]
+    scores = iter(verifier.predict(pairs, show_progress=progress))
+    verdicts = []
+    for c, cands in zip(claims, chosen, strict=True):
+        scored = []
+        for passage, sim in cands:
+            raw = next(scores)
+            conflict = number_conflict(c.text, passage.text)
+            scored.append(
+                ScoredEvidence(
+                    passage=passage,
+                    raw=raw,
+                    scores=adjust(raw, conflict),
+                    similarity=sim,
+                    number_conflict=conflict,
+                    cross_paper=c.paper_key is not None and passage.paper_key != c.paper_key,
+                )
+            )
+        verdicts.append(decide(scored, thresholds))
+    return verdicts

@@ -1,0 +1,239 @@
+"""Load an NLI cross-encoder and turn its logits into named probabilities.
+
+NLI models disagree on label order: cross-encoder/nli-deberta-v3-base puts contradiction first,
+MoritzLaurer's mDeBERTa puts entailment first, joeddav/xlm-roberta-large-xnli uses upper case,
+and some heads are 2-way (entailment / not_entailment). So labels are always read from the
+model's ``config.id2label`` and never assumed by position.
+
+Example:
+    >>> verifier = load_verifier("synth-nli-minilm")            # doctest: +SKIP
+    >>> verifier.predict([("A dog runs in a park.", "An animal is outside.")])[0].label
+    'entailment'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from synth.errors import ModelError
+from synth.settings import SHIPPED_MODEL
+
+logger = logging.getLogger(__name__)
+
+ENTAILMENT, NEUTRAL, CONTRADICTION, NOT_ENTAILMENT = (
+    "entailment",
+    "neutral",
+    "contradiction",
+    "not_entailment",
+)
+SHIPPED_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "nli-minilm-l6"
+
+_NOT_ENT = re.compile(r"^(not|non)[\s_-]*entail")
+
+
+def canonical_label(name: str) -> str | None:
+    """The NLI label a model's label name stands for, or None if it names none.
+
+    >>> canonical_label("ENTAILMENT"), canonical_label("not_entailment"), canonical_label("LABEL_0")
+    ('entailment', 'not_entailment', None)
+    """
+    key = name.strip().lower()
+    if _NOT_ENT.match(key):
+        return NOT_ENTAILMENT
+    if key.startswith("entail"):
+        return ENTAILMENT
+    if key.startswith("neutral"):
+        return NEUTRAL
+    if key.startswith("contradict"):
+        return CONTRADICTION
+    return None
+
+
+def label_order(id2label: dict[int, str]) -> list[str]:
+    """Canonical labels in the model's output order; raises ModelError when unusable."""
+    names = [id2label[i] for i in sorted(id2label)]
+    labels = [canonical_label(n) for n in names]
+    valid = {
+        frozenset({ENTAILMENT, NEUTRAL, CONTRADICTION}),
+        frozenset({ENTAILMENT, NOT_ENTAILMENT}),
+    }
+    if None in labels or len(set(labels)) != len(labels) or frozenset(labels) not in valid:
+        raise ModelError(
+            f"the model's labels {names} are not NLI labels; use a cross-encoder whose "
+            "config.id2label names entailment/neutral/contradiction or entailment/not_entailment"
+        )
+    return labels  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class NliScores:
+    """Probabilities of one premise/hypothesis pair.
+
+    For a 2-way model ``neutral`` and ``contradiction`` are None and ``not_entailment`` is set.
+    """
+
+    entailment: float
+    neutral: float | None = None
+    contradiction: float | None = None
+
+    @property
+    def not_entailment(self) -> float:
+        return 1.0 - self.entailment
+
+    @property
+    def label(self) -> str:
+        """The most probable label (``not_entailment`` for a 2-way model's rest)."""
+        if self.neutral is None or self.contradiction is None:
+            return ENTAILMENT if self.entailment >= 0.5 else NOT_ENTAILMENT
+        options = {
+            ENTAILMENT: self.entailment,
+            NEUTRAL: self.neutral,
+            CONTRADICTION: self.contradiction,
+        }
+        return max(options, key=options.__getitem__)
+
+    def as_dict(self) -> dict[str, float]:
+        out = {ENTAILMENT: round(self.entailment, 4)}
+        if self.neutral is not None and self.contradiction is not None:
+            out[NEUTRAL] = round(self.neutral, 4)
+            out[CONTRADICTION] = round(self.contradiction, 4)
+        else:
+            out[NOT_ENTAILMENT] = round(self.not_entailment, 4)
+        return out
+
+
+def resolve_model(name: str) -> str:
+    """A model name as CrossEncoder should load it: the shipped weights, a folder, or a hub id."""
+    if name in (SHIPPED_MODEL, "", "default"):
+        if not (SHIPPED_MODEL_DIR / "config.json").exists():
+            raise ModelError(
+                f"the shipped NLI model is missing from {SHIPPED_MODEL_DIR}; reinstall synth "
+                "(pip install -e .) or pass --model with a Hugging Face id or model folder"
+            )
+        return str(SHIPPED_MODEL_DIR)
+    path = Path(name).expanduser()
+    looks_like_path = name.startswith((".", "/", "~")) or path.exists()
+    if looks_like_path:
+        if not path.is_dir():
+            raise ModelError(f"model folder {name} does not exist; check the path given to --model")
+        if not (path / "config.json").exists():
+            raise ModelError(
+                f"{name} is not a model folder (no config.json); point --model at a folder "
+                "saved with save_pretrained, or at a Hugging Face id"
+            )
+        return str(path.resolve())
+    return name
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class Verifier:
+    """An NLI cross-encoder that scores (premise, hypothesis) pairs.
+
+    Loads once; ``predict`` batches pairs sorted by length (sentence-transformers sorts inside
+    ``CrossEncoder.predict``), so padding is spent only on pairs of similar size.
+
+    Args:
+        model: the shipped model's name, a local folder or a Hugging Face id.
+        batch_size: pairs per forward pass.
+        max_length: token limit per pair; longer premises are truncated.
+        backend: ``torch`` or ``onnx`` (sentence-transformers backends).
+    """
+
+    def __init__(
+        self,
+        model: str = SHIPPED_MODEL,
+        *,
+        batch_size: int = 64,
+        max_length: int = 256,
+        backend: str = "torch",
+    ) -> None:
+        self.name = model
+        self.batch_size = batch_size
+        self._encoder = _load_cross_encoder(resolve_model(model), max_length, backend)
+        self.labels = label_order(self._encoder.config.id2label)
+        self.two_way = NOT_ENTAILMENT in self.labels
+
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
+    ) -> list[NliScores]:
+        """Probabilities for each (premise, hypothesis) pair, in input order.
+
+        Example:
+            >>> Verifier().predict([("Cats sleep.", "Dogs bark.")])[0].label  # doctest: +SKIP
+            'neutral'
+        """
+        if not pairs:
+            return []
+        import torch
+
+        logits = self._encoder.predict(
+            [[p, h] for p, h in pairs],
+            batch_size=self.batch_size,
+            show_progress_bar=show_progress,
+            activation_fn=torch.nn.Identity(),
+            convert_to_numpy=True,
+        )
+        probs = _softmax(np.asarray(logits, dtype=np.float64).reshape(len(pairs), -1))
+        col = {label: i for i, label in enumerate(self.labels)}
+        if self.two_way:
+            return [NliScores(entailment=float(row[col[ENTAILMENT]])) for row in probs]
+        return [
+            NliScores(
+                entailment=float(row[col[ENTAILMENT]]),
+                neutral=float(row[col[NEUTRAL]]),
+                contradiction=float(row[col[CONTRADICTION]]),
+            )
+            for row in probs
+        ]
+
+
+def _load_cross_encoder(path_or_id: str, max_length: int, backend: str):
+    from sentence_transformers import CrossEncoder
+
+    local = Path(path_or_id).is_dir()
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    kwargs = {}
+    if backend == "torch":
+        import torch
+
+        # The shipped weights are fp16 on disk; CPUs compute fp32 far faster and more exactly.
+        kwargs["model_kwargs"] = {"dtype": torch.float32}
+    try:
+        return CrossEncoder(
+            path_or_id,
+            max_length=max_length,
+            backend=backend,
+            local_files_only=local or offline,
+            **kwargs,
+        )
+    except Exception as exc:  # transformers raises OSError, ValueError, HF hub errors...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = (
+            "the model folder is damaged; re-save it or pass another --model"
+            if local
+            else "it is not a local folder and the Hugging Face hub could not provide it "
+            "(offline?); download it where you have internet and pass --model PATH"
+        )
+        raise ModelError(f"cannot load NLI model {path_or_id!r}: {hint} ({first[:200]})") from exc
+
+
+@cache
+def load_verifier(
+    model: str = SHIPPED_MODEL, batch_size: int = 64, max_length: int = 256, backend: str = "torch"
+) -> Verifier:
+    """The verifier for ``model``, loaded once per process."""
+    logger.info("loading NLI model %s", model)
+    return Verifier(model, batch_size=batch_size, max_length=max_length, backend=backend)
