@@ -17,6 +17,7 @@ from synth.report.context import ReportView
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 FORMATS = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
+AUDIT_FORMATS = {"text": "audit.txt.j2", "markdown": "audit.md.j2", "html": "audit.html.j2"}
 SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
 
 
@@ -105,3 +106,11 @@ def render(view: ReportView, fmt: str, *, template: str | None = None) -> str:
     if fmt == "json":
         return json.dumps(to_json(view), indent=2, ensure_ascii=False) + "\n"
     return environment().get_template(template or FORMATS[fmt]).render(r=view)
+
+
+def render_audit(document: dict, fmt: str) -> str:
+    """An audit (its JSON document, see :func:`synth.audit.summary.audit_json`) in ``fmt``."""
+    if fmt == "json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    template = environment().get_template(AUDIT_FORMATS[fmt])
+    return template.render(a=document, s=document["summary"])

@@ -1,0 +1,216 @@
+"""Audit a report: get its references, re-verify every claim, compare with what it says.
+
+Claims from someone else's report are verified against all the papers it cites that can be
+obtained (from the database, ``--corpus`` or arXiv). Unlike synth's own claims there is no
+sentence to exclude: finding the claim in a cited paper is exactly the evidence wanted. A claim
+the report cut short is completed from the sentence of the sources it is the beginning of.
+References that cannot be obtained are named; the claims then come out NOT_ENOUGH_INFO with the
+reason, and the audit still completes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from synth.audit.parse import ParsedReport, ReportReference
+from synth.corpus import scan_corpus
+from synth.embed import embed
+from synth.errors import RetrieveError
+from synth.ingest import IngestResult, Source, arxiv_reachable, arxiv_sources, ingest_sources
+from synth.progress import SILENT, Progress
+from synth.retrieve import fetch_metadata
+from synth.settings import Settings
+from synth.store.models import Paper
+from synth.store.papers import SentenceRow, find_paper, paper_sentences
+from synth.store.runs import ClaimRecord, StoredRun, save_run
+from synth.verify.check import ClaimToCheck, verify_claims
+from synth.verify.evidence import Passage, normalise
+from synth.verify.model import load_verifier
+from synth.verify.verdict import NOT_ENOUGH_INFO, SUPPORTED, Thresholds, Verdict
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MissingReference:
+    ref: ReportReference
+    reason: str
+
+
+@dataclass
+class AuditResult:
+    parsed: ParsedReport
+    papers: list[Paper]
+    missing: list[MissingReference]
+    full_texts: list[str | None]  # recovered sentence of truncated claims
+    verdicts: list[Verdict]
+    model: str
+    thresholds: Thresholds
+    ingest: IngestResult = field(default_factory=IngestResult)
+    run: StoredRun | None = None
+
+
+def recover_full_text(truncated: str, sentences: Sequence[SentenceRow]) -> str | None:
+    """The source sentence a cut claim is the beginning of, if exactly one matches.
+
+    The last word of a cut claim may itself be cut, so it is dropped before matching.
+    """
+    words = normalise(truncated).split()
+    if len(words) < 4:
+        return None
+    prefix = " ".join(words[:-1])
+    matches = {s.text for s in sentences if normalise(s.text).startswith(prefix)}
+    if len(matches) == 1:
+        return matches.pop()
+    if len(matches) > 1:  # the same sentence in abstract and body: take the longest
+        return max(matches, key=len)
+    # Reports sometimes drop the sentence's first words ("In this paper, ..."): look inside.
+    inside = [s.text for s in sentences if prefix in normalise(s.text)]
+    return max(inside, key=len) if inside else None
+
+
+def obtain_papers(
+    session: Session,
+    settings: Settings,
+    refs: Sequence[ReportReference],
+    *,
+    corpus: Path | None,
+    progress: Progress = SILENT,
+) -> tuple[list[Paper], list[MissingReference], IngestResult]:
+    """The cited papers: stored ones as they are, the rest from the corpus or arXiv."""
+    result = IngestResult(found=len(refs))
+    papers: list[Paper] = []
+    missing: list[MissingReference] = []
+    wanted: list[ReportReference] = []
+    for ref in refs:
+        if not ref.arxiv_id:
+            missing.append(MissingReference(ref, "the reference has no arXiv id"))
+        elif (paper := find_paper(session, ref.arxiv_id)) is not None and paper.pdf_sha256:
+            papers.append(paper)
+        else:
+            wanted.append(ref)
+    if not wanted:
+        return papers, missing, result
+    if corpus is not None:
+        by_id = {e.arxiv_id: e for e in scan_corpus(corpus) if e.arxiv_id}
+        sources = []
+        for ref in wanted:
+            entry = by_id.get(ref.arxiv_id)
+            if entry is None:
+                missing.append(MissingReference(ref, f"not in the corpus folder {corpus}"))
+            else:
+                sources.append(Source(entry.path, "corpus", entry.arxiv_id, entry.version))
+    elif settings.offline or not arxiv_reachable():
+        reason = "arXiv cannot be reached (offline); pass --corpus DIR with the PDFs"
+        missing += [MissingReference(ref, reason) for ref in wanted]
+        sources = []
+    else:
+        sources = _download(wanted, settings, result, missing, progress)
+    ingest_sources(session, sources, settings, result, progress)
+    for f in result.failures:
+        ref = next((r for r in wanted if r.arxiv_id == f.name), None)
+        if ref is not None:
+            missing.append(MissingReference(ref, f.message))
+    for arxiv_id in result.arxiv_ids:
+        paper = find_paper(session, arxiv_id)
+        if paper is not None and paper not in papers:
+            papers.append(paper)
+    return papers, missing, result
+
+
+def _download(refs, settings, result, missing, progress) -> list[Source]:
+    try:
+        metas = fetch_metadata(
+            [f"{r.arxiv_id}v{r.version}" if r.version else r.arxiv_id for r in refs],
+            settings=settings.retrieve,
+        )
+    except RetrieveError as exc:
+        missing += [MissingReference(r, str(exc)) for r in refs]
+        return []
+    got = {m.arxiv_id for m in metas}
+    missing += [
+        MissingReference(r, "arXiv has no such paper") for r in refs if r.arxiv_id not in got
+    ]
+    return arxiv_sources(metas, settings, result, progress)
+
+
+def audit_report(
+    session: Session,
+    settings: Settings,
+    parsed: ParsedReport,
+    *,
+    corpus: Path | None = None,
+    progress: Progress = SILENT,
+) -> AuditResult:
+    """Re-verify every claim of ``parsed`` against its cited papers and store the audit."""
+    papers, missing, ingested = obtain_papers(
+        session, settings, parsed.references, corpus=corpus, progress=progress
+    )
+    thresholds = Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold)
+    sentences = paper_sentences(session, [p.id for p in papers])
+    all_rows = [s for p in papers for s in sentences[p.id]]
+    full = [recover_full_text(c.text, all_rows) if c.truncated else None for c in parsed.claims]
+    texts = [f or c.text for f, c in zip(full, parsed.claims, strict=True)]
+    if papers and parsed.claims:
+        verifier = load_verifier(
+            settings.nli_model, settings.verify.batch_size, settings.verify.max_length
+        )
+        key = {p.id: p.arxiv_id for p in papers}
+        passages = [
+            Passage(s.text, s.paper_id, key[s.paper_id], s.page, s.id)
+            for s in all_rows
+            if s.section_kind != "title"
+        ]
+        with progress.task("Verifying claims", len(texts)) as task:
+            verdicts = verify_claims(
+                [ClaimToCheck(t, None) for t in texts],
+                embed(texts),
+                passages,
+                embed([p.text for p in passages]),
+                verifier,
+                thresholds=thresholds,
+                candidates=settings.verify.candidates,
+            )
+            task.advance(len(texts))
+    else:
+        names = ", ".join(m.ref.arxiv_id or m.ref.url or "?" for m in missing) or "none listed"
+        reason = f"none of the report's references could be obtained ({names})"
+        verdicts = [Verdict(NOT_ENOUGH_INFO, 1.0, reason, []) for _ in texts]
+    result = AuditResult(
+        parsed, papers, missing, full, verdicts, settings.nli_model, thresholds, ingested
+    )
+    result.run = _store(session, result, texts, settings)
+    return result
+
+
+def disagrees(mark: bool | None, verdict: str) -> bool | None:
+    """Whether the report's mark and synth's verdict disagree (None when there is no mark)."""
+    if mark is None:
+        return None
+    return mark != (verdict == SUPPORTED)
+
+
+def _store(session: Session, result: AuditResult, texts: list[str], settings) -> StoredRun:
+    from synth.audit.summary import summarise
+
+    records = [
+        ClaimRecord(text=t, original=c.text, kind="audited")
+        for t, c in zip(texts, result.parsed.claims, strict=True)
+    ]
+    return save_run(
+        session,
+        kind="audit",
+        question=result.parsed.question or result.parsed.title or result.parsed.path,
+        model=result.model,
+        settings=settings.model_dump(mode="json"),
+        stats=summarise(result),
+        papers=[(p.id, 1.0) for p in result.papers],
+        claims=records,
+        verdicts=result.verdicts,
+        thresholds=result.thresholds,
+    )

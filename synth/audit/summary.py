@@ -1,0 +1,119 @@
+"""What an audit found, as plain data: per-claim rows, the summary, and the JSON document."""
+
+from __future__ import annotations
+
+from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, VERDICTS
+
+
+def evidence_json(verdict, refs: dict[str, int], limit: int = 2) -> list[dict]:
+    return [
+        {
+            "text": e.passage.text,
+            "paper": e.passage.paper_key,
+            "ref": refs.get(e.passage.paper_key),
+            "page": e.passage.page,
+            "label": e.label,
+            "score": round(e.label_prob, 2),
+        }
+        for e in verdict.evidence[:limit]
+    ]
+
+
+def claim_rows(result) -> list[dict]:
+    """One row per audited claim: what the report says beside what synth finds."""
+    from synth.audit.check import disagrees
+
+    refs = {r.arxiv_id: r.index for r in result.parsed.references if r.arxiv_id}
+    rows = []
+    for claim, full, verdict in zip(
+        result.parsed.claims, result.full_texts, result.verdicts, strict=True
+    ):
+        rows.append(
+            {
+                "index": claim.index,
+                "text": claim.text,
+                "full_text": full or claim.text,
+                "truncated": claim.truncated,
+                "recovered": full is not None,
+                "report_mark": claim.mark,
+                "report_confidence": claim.confidence,
+                "report_verdict": claim.verdict,
+                "verdict": verdict.verdict,
+                "confidence": round(verdict.confidence, 2),
+                "reason": verdict.reason,
+                "disagrees": disagrees(claim.mark, verdict.verdict),
+                "evidence": evidence_json(verdict, refs),
+            }
+        )
+    return rows
+
+
+def summarise(result) -> dict:
+    """Agreement, the claims the report gets wrong, and stated against listed counts."""
+    rows = claim_rows(result)
+    marked = [r for r in rows if r["report_mark"] is not None]
+    agree = [r for r in marked if not r["disagrees"]]
+    by = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
+    stated = result.parsed.stated
+    listed_verified = sum(1 for r in rows if r["report_mark"])
+    return {
+        "claims": len(rows),
+        "claims_by_verdict": by,
+        "marked": len(marked),
+        "agreement": len(agree),
+        "agreement_rate": round(len(agree) / len(marked), 3) if marked else None,
+        "marked_verified_but_refuted": [
+            r["index"] for r in rows if r["report_mark"] and r["verdict"] == REFUTED
+        ],
+        "marked_verified_but_unsupported": [
+            r["index"] for r in rows if r["report_mark"] and r["verdict"] == NOT_ENOUGH_INFO
+        ],
+        "marked_unverified_but_supported": [
+            r["index"] for r in rows if r["report_mark"] is False and r["verdict"] == SUPPORTED
+        ],
+        "truncated": sum(r["truncated"] for r in rows),
+        "truncated_recovered": sum(r["recovered"] for r in rows),
+        "references": len(result.parsed.references),
+        "references_obtained": len(result.papers),
+        "references_missing": [
+            {
+                "reference": m.ref.url or m.ref.arxiv_id,
+                "arxiv_id": m.ref.arxiv_id,
+                "reason": m.reason,
+            }
+            for m in result.missing
+        ],
+        "stated_vs_listed": {
+            "papers_retrieved": {
+                "stated": stated.papers_retrieved,
+                "listed": len(result.parsed.references),
+            },
+            "claims_extracted": {"stated": stated.claims_extracted, "listed": len(rows)},
+            "claims_verified": {"stated": stated.claims_verified, "listed": listed_verified},
+            "quality_score": {"stated": stated.quality_score, "listed": None},
+        },
+        "model": result.model,
+        "thresholds": result.thresholds.as_dict(),
+    }
+
+
+def audit_json(result) -> dict:
+    """The stable JSON document of an audit (documented in the README)."""
+    return {
+        "report": result.parsed.path,
+        "layout": result.parsed.layout,
+        "title": result.parsed.title,
+        "run_id": result.run.run_id if result.run else None,
+        "references": [
+            {
+                "index": r.index,
+                "url": r.url,
+                "arxiv_id": r.arxiv_id,
+                "version": r.version,
+                "obtained": any(p.arxiv_id == r.arxiv_id for p in result.papers),
+            }
+            for r in result.parsed.references
+        ],
+        "claims": claim_rows(result),
+        "summary": summarise(result),
+    }

@@ -1,0 +1,229 @@
+"""Keeping arXiv's pace: the shared retry policy and the throttled ``requests`` session.
+
+arXiv's API terms ask for one request every three seconds on a single connection, and arXiv
+answers 429/503 when it is busy. :class:`RetryingAdapter` spaces requests by
+``settings.delay_seconds``, applies the time-out and backs off (honouring ``Retry-After``) on
+429/503, time-outs and connection errors; :func:`build_session` mounts it on a session. The
+same :class:`_RetryPolicy` (tenacity, exponential back-off with jitter) also drives empty-page
+retries in ``_arxiv`` and PDF downloads in ``_download``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+import tenacity
+from requests.adapters import BaseAdapter, HTTPAdapter
+
+from synth import __version__
+from synth.settings import RetrieveSettings
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"synth/{__version__} (literature synthesis tool)"
+RETRY_STATUSES = frozenset({429, 503})
+OFFLINE_HINT = "use --corpus DIR to work offline"
+
+
+# --- retry policy -------------------------------------------------------------------------
+
+
+class _RetryableStatus(Exception):
+    """arXiv answered 429/503; carries what the back-off needs and what to return at the end."""
+
+    def __init__(self, status: int, retry_after: float | None, response: Any = None) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after
+        self.response = response
+
+
+@dataclass(frozen=True)
+class _RetryPolicy:
+    """Exponential back-off with jitter, shared by API pages, empty pages and downloads."""
+
+    attempts: int
+    initial: float
+    maximum: float
+    sleep: Callable[[float], None] = time.sleep
+
+    @classmethod
+    def from_settings(
+        cls, settings: RetrieveSettings, sleep: Callable[[float], None] = time.sleep
+    ) -> _RetryPolicy:
+        return cls(max(1, settings.retries), settings.backoff_initial, settings.backoff_max, sleep)
+
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        # Jitter of up to half the first wait keeps waits growing while spreading clients apart.
+        backoff = tenacity.wait_exponential_jitter(
+            initial=self.initial, max=self.maximum, jitter=self.initial / 2
+        )(state)
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
+            # Honour Retry-After, but cap it so a bogus header cannot stall a run for hours.
+            return max(backoff, min(exc.retry_after, self.maximum))
+        return backoff
+
+    def retrying(self, retry_on: tuple[type[BaseException], ...], what: str) -> tenacity.Retrying:
+        def log(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0.0
+            logger.warning(
+                "%s: %s (attempt %d of %d); retrying in %.1f s",
+                what,
+                _describe(exc),
+                state.attempt_number,
+                self.attempts,
+                wait,
+            )
+
+        return tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self.wait,
+            retry=tenacity.retry_if_exception_type(retry_on),
+            sleep=self.sleep,
+            before_sleep=log,
+            reraise=True,
+        )
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _describe(exc: BaseException | None) -> str:
+    """A short, one-line name for a failure; library messages can span lines and whole URLs."""
+    if exc is None:
+        return "no error"
+    if isinstance(exc, _RetryableStatus):
+        return str(exc)
+    return type(exc).__name__
+
+
+# --- the API session ----------------------------------------------------------------------
+
+_REQUESTS_RETRY_ON = (
+    _RetryableStatus,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+class RetryingAdapter(BaseAdapter):
+    """A transport adapter that keeps arXiv's pace and retries what is worth retrying.
+
+    Wraps another adapter (the real ``HTTPAdapter`` or, in tests, a replay adapter). Each
+    request waits until ``delay_seconds`` have passed since the previous one, gets the
+    configured time-out unless it has its own, and is retried with back-off on 429/503,
+    time-outs and connection errors. After the last attempt a 429/503 response is returned
+    as is, so the caller sees the status; a network error is raised.
+
+    Example:
+        >>> session = requests.Session()
+        >>> session.mount("https://", RetryingAdapter(HTTPAdapter(), settings=RetrieveSettings()))
+    """
+
+    def __init__(
+        self,
+        inner: BaseAdapter | None = None,
+        *,
+        settings: RetrieveSettings,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.inner = inner or HTTPAdapter(pool_connections=1, pool_maxsize=1, pool_block=True)
+        self.policy = _RetryPolicy.from_settings(settings, sleep)
+        self.delay = settings.delay_seconds
+        self.timeout = settings.timeout
+        self._clock = clock
+        self._last_request: float | None = None
+        # One request at a time, even across threads: arXiv's terms are per client.
+        self._lock = threading.Lock()
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        timeout = self.timeout if timeout is None else timeout
+
+        def attempt() -> requests.Response:
+            self._wait_turn()
+            response = self.inner.send(
+                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
+            if not stream or response.status_code in RETRY_STATUSES:
+                # Read the body here, not in Session.send: a time-out mid-body is then retried,
+                # and a 429/503 frees the single pooled connection before the next attempt.
+                response.content  # noqa: B018
+            if response.status_code in RETRY_STATUSES:
+                retry_after = _retry_after(response.headers.get("Retry-After"))
+                raise _RetryableStatus(response.status_code, retry_after, response)
+            return response
+
+        with self._lock:
+            try:
+                return self.policy.retrying(_REQUESTS_RETRY_ON, f"GET {request.url}")(attempt)
+            except _RetryableStatus as exc:
+                return exc.response
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def _wait_turn(self) -> None:
+        if self._last_request is not None:
+            remaining = self.delay - (self._clock() - self._last_request)
+            if remaining > 0:
+                logger.debug("waiting %.2f s between arXiv requests", remaining)
+                self.policy.sleep(remaining)
+        self._last_request = self._clock()
+
+
+def build_session(
+    settings: RetrieveSettings,
+    *,
+    adapter: BaseAdapter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> requests.Session:
+    """A session whose every request is throttled and retried by a :class:`RetryingAdapter`.
+
+    Reuse one session for every arXiv call of a run: the delay is kept per session.
+
+    Example:
+        >>> session = build_session(RetrieveSettings())
+        >>> papers = search("natural language inference", 10, settings=RetrieveSettings(),
+        ...                 session=session)  # doctest: +SKIP
+    """
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    retrying = RetryingAdapter(adapter, settings=settings, sleep=sleep, clock=clock)
+    session.mount("https://", retrying)
+    session.mount("http://", retrying)
+    return session
