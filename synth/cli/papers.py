@@ -1,58 +1,22 @@
-"""The ``synth`` command line: parse arguments, build settings, call the library, print.
-
-Library errors (:class:`synth.errors.SynthError`) become one line ``ErrorName: message`` on
-stderr and exit status 1; nothing else is caught, so real bugs keep their traceback.
-"""
+"""Commands about papers and models: eval-nli, search, ingest, papers."""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from synth.errors import SynthError
-from synth.settings import Settings
-
-app = typer.Typer(
-    name="synth",
-    help="Literature synthesis and claim verification over arXiv papers.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+from synth.cli._common import (
+    CorpusOpt,
+    DbOpt,
+    ModelOpt,
+    app,
+    build_settings,
+    open_session,
 )
-
-ModelOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        help="NLI cross-encoder: Hugging Face id or local folder (default: SYNTH_NLI_MODEL "
-        "or the model shipped with synth).",
-    ),
-]
-DbOpt = Annotated[
-    str | None,
-    typer.Option("--db", help="SQLAlchemy database URL (default: SYNTH_DATABASE_URL or SQLite)."),
-]
-
-
-def build_settings(model: str | None = None, db: str | None = None, **extra) -> Settings:
-    """Settings from the environment, with command-line values on top."""
-    overrides = {k: v for k, v in {"nli_model": model, "database_url": db, **extra}.items() if v}
-    return Settings(**overrides)
-
-
-@app.callback()
-def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False,
-) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
 
 
 @app.command("eval-nli")
@@ -84,32 +48,6 @@ def eval_nli(
         f"{result.pairs_per_s:.1f} pairs/s"
     )
     typer.echo(json.dumps(result.summary()))
-
-
-CorpusOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--corpus",
-        help="Folder of <arxiv_id>.pdf files standing in for arXiv (offline use).",
-        file_okay=False,
-    ),
-]
-
-
-def _session(settings: Settings):
-    from sqlmodel import Session
-
-    from synth.store import open_database
-
-    return Session(open_database(settings))
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
 
 
 @app.command()
@@ -162,13 +100,13 @@ def ingest(
 
     Example: synth ingest 1810.04805 1901.07291    |    synth ingest --corpus papers/
     """
-    from synth.cli_progress import BarProgress
+    from synth.cli._progress import BarProgress
     from synth.ingest import ingest as run_ingest
 
     if not arxiv_ids and not query and corpus is None:
         raise typer.BadParameter("give arXiv ids, --query, or --corpus DIR")
     settings = build_settings(db=db)
-    with _session(settings) as session:
+    with open_session(settings) as session:
         result = run_ingest(
             session,
             settings,
@@ -197,7 +135,7 @@ def papers(
     """
     from synth.store.papers import list_papers
 
-    with _session(build_settings(db=db)) as session:
+    with open_session(build_settings(db=db)) as session:
         rows = list_papers(session)
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
@@ -209,63 +147,3 @@ def papers(
             f"{r['arxiv_id']}v{r['version'] or '?'}  {r['year'] or '----'}  {r['pages']:>3}p "
             f"{r['sentences']:>5} sentences  {r['title']}"
         )
-
-
-@app.command()
-def report(
-    question: Annotated[str, typer.Argument(help="The research question.")],
-    max_papers: Annotated[int | None, typer.Option(help="Papers read in full.")] = None,
-    corpus: CorpusOpt = None,
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="text | markdown | html | json")
-    ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE.")] = None,
-    model: ModelOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Search, read, extract claims, verify them and write a report.
-
-    Example: synth report "How does cross-lingual pretraining help transfer?" --corpus pdfs/
-    """
-    from synth.cli_progress import BarProgress
-    from synth.pipeline import run_report
-    from synth.report import build_view, format_for, render
-
-    settings = build_settings(model=model, db=db)
-    chosen = format_for(fmt, output)
-    with _session(settings) as session:
-        result = run_report(
-            session,
-            settings,
-            question,
-            corpus=corpus,
-            max_papers=max_papers,
-            progress=BarProgress(),
-        )
-        view = build_view(result, settings)
-    _write(render(view, chosen), output)
-
-
-def main() -> None:
-    """Console entry point: run the app, turning SynthError into a one-line message."""
-    try:
-        app(standalone_mode=False)
-    except SynthError as exc:
-        typer.echo(f"{type(exc).__name__}: {exc}", err=True)
-        sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
-
-
-if __name__ == "__main__":
-    main()

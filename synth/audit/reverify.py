@@ -1,0 +1,118 @@
+"""Re-verify stored claims with another model, keeping every earlier verdict beside the new one."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from synth.embed import embed
+from synth.errors import NotFoundError
+from synth.progress import SILENT, Progress
+from synth.settings import Settings
+from synth.store.models import Claim, Paper, Run, RunPaper
+from synth.store.papers import paper_sentences
+from synth.store.runs import save_verification
+from synth.verify.check import ClaimToCheck, verify_claims
+from synth.verify.evidence import Passage
+from synth.verify.model import load_verifier
+from synth.verify.verdict import Thresholds
+
+
+@dataclass
+class ReverifyResult:
+    model: str
+    claims: int = 0
+    changed: int = 0
+    by_verdict: Counter = field(default_factory=Counter)
+
+
+def _previous_verdicts(session: Session, claim_ids: list[int]) -> dict[int, str]:
+    from synth.store.models import Verification
+
+    out: dict[int, str] = {}
+    rows = session.exec(
+        select(Verification.claim_id, Verification.verdict)
+        .where(Verification.claim_id.in_(claim_ids))
+        .order_by(Verification.id)
+    ).all()
+    for claim_id, verdict in rows:
+        out[claim_id] = verdict
+    return out
+
+
+def reverify_run(
+    session: Session, settings: Settings, run: Run, result: ReverifyResult, progress: Progress
+) -> None:
+    """Verify one run's claims again against that run's papers, with ``settings.nli_model``."""
+    claims = session.exec(select(Claim).where(Claim.run_id == run.id).order_by(Claim.id)).all()
+    if not claims:
+        return
+    papers = session.exec(
+        select(Paper).join(RunPaper, RunPaper.paper_id == Paper.id).where(RunPaper.run_id == run.id)
+    ).all()
+    sentences = paper_sentences(session, [p.id for p in papers])
+    key = {p.id: p.arxiv_id for p in papers}
+    passages = [
+        Passage(s.text, s.paper_id, key[s.paper_id], s.page, s.id)
+        for p in papers
+        for s in sentences[p.id]
+        if s.section_kind != "title"
+    ]
+    own = run.kind != "audit"  # a report's claims come from its papers: exclude their sentences
+    to_check = [
+        ClaimToCheck(
+            c.text,
+            key.get(c.paper_id) if c.paper_id else None,
+            c.sentence_id if own else None,
+            c.original if own else None,
+        )
+        for c in claims
+    ]
+    verifier = load_verifier(
+        settings.nli_model, settings.verify.batch_size, settings.verify.max_length
+    )
+    thresholds = Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold)
+    before = _previous_verdicts(session, [c.id for c in claims])
+    with progress.task(f"Run {run.id}", len(claims)) as task:
+        verdicts = verify_claims(
+            to_check,
+            embed([c.text for c in to_check]),
+            passages,
+            embed([p.text for p in passages]),
+            verifier,
+            thresholds=thresholds,
+            candidates=settings.verify.candidates,
+        )
+        task.advance(len(claims))
+    for claim, verdict in zip(claims, verdicts, strict=True):
+        save_verification(
+            session, claim.id, verdict, model=settings.nli_model, thresholds=thresholds
+        )
+        result.claims += 1
+        result.by_verdict[verdict.verdict] += 1
+        result.changed += before.get(claim.id) != verdict.verdict
+    session.commit()
+
+
+def reverify(
+    session: Session, settings: Settings, *, run_id: int | None = None, progress: Progress = SILENT
+) -> ReverifyResult:
+    """Re-verify the claims of one run, or of every run, with ``settings.nli_model``.
+
+    Example:
+        >>> reverify(session, settings.model_copy(update={"nli_model": "path/to/model"}),
+        ...          run_id=3)  # doctest: +SKIP
+    """
+    if run_id is not None:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise NotFoundError(f"no run with id {run_id}; list runs with: synth runs")
+        runs = [run]
+    else:
+        runs = session.exec(select(Run).order_by(Run.id)).all()
+    result = ReverifyResult(settings.nli_model)
+    for run in runs:
+        reverify_run(session, settings, run, result, progress)
+    return result
