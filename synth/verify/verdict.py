@@ -2,9 +2,11 @@
 
 Rules, calibrated in ``training/calibrate_verdicts.py`` and documented in the README:
 
-* Figures matter. When a claim and an evidence sentence speak of the same thing but the claim's
-  numbers are not among the evidence's numbers, the pair's entailment mass is moved to
-  contradiction: small NLI models read "80.5%" and "85.1%" as alike, a reader does not.
+* Figures matter. Evidence that does not give a claim's figures cannot entail it: its
+  entailment mass goes to neutral. Evidence that gives other figures for the same thing
+  contradicts it: "the same thing" is decided by the NLI model itself on both sentences with
+  their figures masked, since small NLI models read "80.5%" and "85.1%" as alike and a
+  reader does not.
 * SUPPORTED when the best P(entailment) reaches the support threshold and beats the best
   P(contradiction); REFUTED when the best P(contradiction) reaches the refute threshold;
   otherwise NOT_ENOUGH_INFO.
@@ -23,56 +25,12 @@ from dataclasses import dataclass, field
 from synth.verify.model import NliScores
 
 SUPPORTED, REFUTED, NOT_ENOUGH_INFO = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
+FIGURES_OK, FIGURES_MISSING, FIGURES_DIFFER = "ok", "missing", "differs"
+FIGURES_CONFLICT = "conflict"  # differs, and the masked sentences say the same thing
 VERDICTS = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)
 
 # A number standing alone: not inside a name like "GPT-2", "L6" or "x86", not a citation "[12]".
 _NUMBER = re.compile(r"(?<![\w.\-/\[])(\d+(?:,\d{3})*(?:\.\d+)?)(\s?%|\s?percent)?(?![\w\]])")
-_WORD = re.compile(r"[a-z][a-z\-]+")
-_STOP = frozenset(
-    {
-        "a",
-        "also",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "both",
-        "by",
-        "can",
-        "for",
-        "from",
-        "in",
-        "is",
-        "it",
-        "its",
-        "less",
-        "more",
-        "most",
-        "of",
-        "on",
-        "or",
-        "our",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "then",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "was",
-        "we",
-        "were",
-        "which",
-        "with",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -96,37 +54,46 @@ def numbers(text: str) -> set[float]:
     return out
 
 
-def content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+def mask_numbers(text: str) -> str:
+    """The sentence with every figure replaced by one placeholder, to compare what it says."""
+    return _NUMBER.sub("N", text)
 
 
-def same_topic(claim: str, evidence: str) -> bool:
-    """Whether two sentences plausibly speak of the same quantity (shared content words)."""
-    a, b = content_words(claim), content_words(evidence)
-    if not a or not b:
-        return False
-    return len(a & b) / min(len(a), len(b)) >= 0.5
+def figure_status(claim: str, evidence: str) -> str:
+    """How the evidence stands to the claim's figures.
+
+    ``ok``: the claim states no figure, or the evidence gives all of them;
+    ``missing``: the evidence gives no figures at all;
+    ``differs``: the evidence gives figures, but not the claim's.
+    """
+    claimed = numbers(claim)
+    if not claimed:
+        return FIGURES_OK
+    given = numbers(evidence)
+    if not given:
+        return FIGURES_MISSING
+    if all(any(abs(c - g) < 1e-9 for g in given) for c in claimed):
+        return FIGURES_OK
+    return FIGURES_DIFFER
 
 
-def number_conflict(claim: str, evidence: str) -> bool:
-    """The claim states a figure the evidence, speaking of the same thing, does not give."""
-    claimed, given = numbers(claim), numbers(evidence)
-    if not claimed or not given:
-        return False
-    missing = {c for c in claimed if not any(abs(c - g) < 1e-9 for g in given)}
-    return bool(missing) and same_topic(claim, evidence)
+def adjust(scores: NliScores, status: str, same_statement: float = 0.0) -> NliScores:
+    """The pair's scores once the claim's figures are taken into account.
 
-
-def adjust(scores: NliScores, conflict: bool) -> NliScores:
-    """Move entailment mass to contradiction when the figures conflict."""
-    if not conflict:
+    A claim is not entailed by evidence that lacks its figures or gives others: the entailment
+    mass goes to neutral. On a conflict (other figures for the same thing) ``same_statement``,
+    P(entailment) of the pair with all figures masked, becomes P(contradiction).
+    """
+    if status == FIGURES_OK:
         return scores
     if scores.neutral is None or scores.contradiction is None:  # 2-way model
         return NliScores(entailment=0.0)
+    if status == FIGURES_CONFLICT:
+        return NliScores(entailment=0.0, neutral=1.0 - same_statement, contradiction=same_statement)
     return NliScores(
         entailment=0.0,
-        neutral=scores.neutral,
-        contradiction=scores.contradiction + scores.entailment,
+        neutral=scores.neutral + scores.entailment,
+        contradiction=scores.contradiction,
     )
 
 
@@ -138,8 +105,13 @@ class ScoredEvidence:
     raw: NliScores
     scores: NliScores  # after the figures rule
     similarity: float
-    number_conflict: bool
+    figures: str  # FIGURES_OK | FIGURES_MISSING | FIGURES_DIFFER | FIGURES_CONFLICT
     cross_paper: bool
+
+    @property
+    def number_conflict(self) -> bool:
+        """The evidence gives other figures for the same thing, so it refutes the claim's."""
+        return self.figures == FIGURES_CONFLICT
 
     @property
     def refute_prob(self) -> float:

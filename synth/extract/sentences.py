@@ -1,0 +1,63 @@
+"""Sentence splitting with character offsets, tuned for scientific prose.
+
+A rule-based splitter rather than a library: pysbd and NLTK's punkt need model/data downloads or
+are unmaintained, and the hard cases in papers are few and known — abbreviations (``e.g.``,
+``i.e.``, ``et al.``, ``Fig.``, ``Eq.``, ``Sec.``, ``vs.``), author initials (``M. Rush``) and
+decimals (``0.5``, which never contain whitespace and so are never candidates).
+
+A boundary is a ``.``, ``!`` or ``?`` (plus closing quotes/brackets) followed by whitespace and
+an upper-case letter, digit or opening bracket/quote, unless the word before it is a known
+abbreviation or a single capital letter; a newline is always a boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+ABBREVIATIONS = frozenset(
+    """e.g eg i.e ie et al cf vs etc fig figs eq eqs eqn eqns sec secs sect tab tabs ref refs
+    no nos vol pp ch chap app appx alg def thm lem prop cor approx resp dr mr mrs ms prof st jr
+    sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec proc conf""".split()
+)
+_CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
+_LEADING = "([{\"“‘'"
+
+
+def split_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` of each sentence in ``text``, whitespace trimmed.
+
+    >>> t = "We use BERT (Devlin et al., 2019), e.g. for QA. It works. Fig. 2 shows it."
+    >>> [t[s:e] for s, e in split_spans(t)]
+    ['We use BERT (Devlin et al., 2019), e.g. for QA.', 'It works.', 'Fig. 2 shows it.']
+    """
+    start = 0
+    for match in _CANDIDATE.finditer(text):
+        end = match.end()
+        if match[0] != "\n" and _is_abbreviation(text, match.start()):
+            continue
+        yield from _trimmed(text, start, end)
+        start = end
+    yield from _trimmed(text, start, len(text))
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word_start = text.rfind(" ", 0, dot) + 1
+    newline = text.rfind("\n", 0, dot) + 1
+    word = text[max(word_start, newline) : dot].lstrip(_LEADING)
+    if not word:
+        return False
+    if len(word) == 1 and word.isupper():
+        return True  # an initial: "A. Rush", "J. M. Murray"
+    return word.lower() in ABBREVIATIONS
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield start, end
