@@ -192,6 +192,26 @@ def scifact(root: Path, rng: random.Random, dev_fraction: float) -> tuple[list, 
     return train, dev, dev_texts
 
 
+def scifact_claim_level(root: Path, dev_texts: set[str]) -> list[dict]:
+    """Claim-level SciFact dev: each claim with every sentence of its cited abstracts.
+
+    Used to calibrate verdict thresholds on the whole rule (candidate selection, figures, NLI),
+    not on single pairs. A claim's label is its evidence label, NEI when it has none.
+    """
+    corpus = scifact_corpus(root)
+    out = []
+    for c in read_jsonl(root / "scifact/claims_train.jsonl"):
+        if c["claim"].strip() not in dev_texts:
+            continue
+        labels = {ev["label"] for sets in c["evidence"].values() for ev in sets}
+        label = harmonise(labels.pop()) if len(labels) == 1 else ("neutral" if not labels else None)
+        if label is None:  # mixed support and contradiction: no single verdict
+            continue
+        sentences = [s for d in c.get("cited_doc_ids", []) for s in corpus.get(int(d), [])]
+        out.append({"claim": c["claim"], "label": label, "sentences": sentences})
+    return out
+
+
 def fever(root: Path) -> list[Pair]:
     return [
         x
@@ -265,14 +285,15 @@ def build(root: Path) -> dict[str, list[Pair]]:
         + sf_rte
     )
     rng.shuffle(out["train"])
+    out["dev_scifact_claims"] = scifact_claim_level(root, sf_dev_claims)
     return out
 
 
-def write_jsonl(path: Path, pairs: Iterable[Pair]) -> int:
+def write_jsonl(path: Path, rows: Iterable[Pair | dict]) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as fh:
-        for p in pairs:
-            fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        for p in rows:
+            fh.write(json.dumps(p if isinstance(p, dict) else asdict(p), ensure_ascii=False) + "\n")
             n += 1
     return n
 
@@ -284,8 +305,10 @@ def main() -> None:
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, pairs in build(args.data).items():
+        if name == "dev_scifact_claims":
+            name = "claims_scifact"  # not a pair file: keep it out of the dev_*.jsonl glob
         n = write_jsonl(args.out / f"{name}.jsonl", pairs)
-        labels = Counter(p.label for p in pairs)
+        labels = Counter(p["label"] if isinstance(p, dict) else p.label for p in pairs)
         print(f"{name:15s} {n:6d}  {dict(labels)}")
         if name == "train":
             print("  by source:", dict(Counter(p.source for p in pairs)))
