@@ -14,6 +14,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import synth.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from synth.store.db import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -27,11 +28,6 @@ def run() -> None:
             _migrate(connection)
     else:
         _migrate(connection)
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave the full-text index (migration 0002, not in the models) out of autogenerate."""
-    return not (name or "").startswith(("claim_fts", "text_search", "ix_claim_text_search"))
 
 
 def _migrate(connection) -> None:

@@ -1,0 +1,113 @@
+"""Storage: migrations match the models, re-ingesting updates in place, FTS stays in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel, select
+
+from synth.errors import StoreError
+from synth.extract import extract_pdf
+from synth.settings import Settings
+from synth.store import Claim, Paper, Section, Sentence, has_fulltext, make_engine, migrate
+from synth.store.db import include_object
+from synth.store.papers import PaperInfo, list_papers, upsert_paper
+
+
+def test_migrations_match_the_models(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+    assert has_fulltext(engine)
+
+
+def test_migrate_twice_is_a_no_op(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+
+
+def test_unusable_database_url_is_one_line_error(tmp_path):
+    with pytest.raises(StoreError) as err:
+        make_engine("nosuchdialect://x")
+    assert "SQLAlchemy URL" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_database_in_a_file_where_a_folder_should_be(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises((StoreError, OSError)):
+        migrate(make_engine(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}"))
+
+
+@pytest.fixture(scope="module")
+def bert_doc(pdf_dir: Path):
+    return extract_pdf(pdf_dir / "1810.04805.pdf")
+
+
+def test_reingest_updates_and_never_duplicates(session: Session, bert_doc):
+    info = PaperInfo("1810.04805", 1, "BERT", ("Jacob Devlin",), 2018)
+    first = upsert_paper(session, info, bert_doc, pdf_path="a.pdf", source="corpus")
+    session.commit()
+    claim = Claim(
+        paper_id=first.id,
+        sentence_id=session.exec(select(Sentence.id)).first(),
+        text="t",
+        original="t",
+    )
+    session.add(claim)
+    session.commit()
+    n_sentences = len(session.exec(select(Sentence)).all())
+    second = upsert_paper(
+        session, PaperInfo("1810.04805", 2, "BERT v2"), bert_doc, pdf_path="b.pdf", source="arxiv"
+    )
+    session.commit()
+    assert second.id == first.id
+    assert len(session.exec(select(Paper)).all()) == 1
+    assert len(session.exec(select(Sentence)).all()) == n_sentences == len(bert_doc.sentences)
+    assert len(session.exec(select(Section)).all()) == len(bert_doc.sections)
+    session.refresh(claim)
+    assert claim.sentence_id is None  # the claim survives, unlinked from the old sentence
+    assert session.get(Paper, first.id).version == 2
+
+
+def test_list_papers_reports_sections_and_counts(session: Session, bert_doc):
+    upsert_paper(session, PaperInfo("1810.04805", 1, "BERT"), bert_doc, pdf_path="a", source="x")
+    session.commit()
+    (row,) = list_papers(session)
+    assert row["arxiv_id"] == "1810.04805" and row["pages"] == bert_doc.pages
+    assert row["sentences"] == len(bert_doc.sentences)
+    assert "Introduction" in row["sections"] and "References" in row["sections"]
+
+
+def test_fulltext_index_follows_inserts_updates_and_deletes(session: Session):
+    session.add(Claim(text="Cross-lingual pretraining improves XNLI accuracy.", original="x"))
+    session.commit()
+    claim = session.exec(select(Claim)).one()
+
+    def hits(word: str) -> int:
+        sql = text("SELECT count(*) FROM claim_fts WHERE claim_fts MATCH :q")
+        return session.exec(sql.bindparams(q=word)).scalar()
+
+    assert hits("pretraining") == 1
+    claim.text = "Monolingual models do well."
+    session.add(claim)
+    session.commit()
+    assert hits("pretraining") == 0 and hits("monolingual") == 1
+    session.delete(claim)
+    session.commit()
+    assert hits("monolingual") == 0
+
+
+def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path):
+    s = Settings(data_dir=tmp_path, database_url=None)
+    assert s.resolved_database_url == f"sqlite:///{tmp_path / 'synth.db'}"
