@@ -83,14 +83,7 @@ def _offline(monkeypatch):
 @pytest.fixture
 def settings(tmp_path):
     """Settings pointing every folder and the database at ``tmp_path``."""
-    from synth.settings import RetrieveSettings, Settings
-
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'synth.db'}",
-        offline=True,
-        retrieve=RetrieveSettings(cache_dir=tmp_path / "cache", delay_seconds=0),
-    )
+    return _settings_in(tmp_path)
 
 
 @pytest.fixture
@@ -102,3 +95,46 @@ def session(settings):
 
     with Session(open_database(settings)) as s:
         yield s
+
+
+def _settings_in(folder: Path):
+    from synth.settings import RetrieveSettings, Settings
+
+    return Settings(
+        data_dir=folder / "data",
+        database_url=f"sqlite:///{folder / 'synth.db'}",
+        offline=True,
+        retrieve=RetrieveSettings(cache_dir=folder / "cache", delay_seconds=0),
+    )
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory, pdf_dir):
+    """Settings and engine of a database holding every shared PDF, ingested once per run."""
+    from sqlmodel import Session
+
+    from synth.ingest import ingest
+    from synth.store import open_database
+
+    settings = _settings_in(tmp_path_factory.mktemp("corpus"))
+    engine = open_database(settings)
+    with Session(engine) as session:
+        result = ingest(session, settings, corpus=pdf_dir)
+    assert result.failed == 0, result.failures
+    return settings, engine
+
+
+QUESTION = "How does cross-lingual pretraining and transfer learning improve language models?"
+
+
+@pytest.fixture(scope="session")
+def report_run(corpus_db, pdf_dir):
+    """One report on the shared PDFs, with the shipped model (the main job, run once)."""
+    from sqlmodel import Session
+
+    from synth.pipeline import run_report
+
+    settings, engine = corpus_db
+    with Session(engine, expire_on_commit=False) as session:
+        result = run_report(session, settings, QUESTION, corpus=pdf_dir, max_papers=5)
+    return settings, engine, result

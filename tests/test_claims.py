@@ -1,0 +1,88 @@
+"""Claim extraction on the real shared PDFs: whole sentences, the papers' central findings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlmodel import Session, select
+
+from synth.claims import classify, decontextualise, extract_claims, is_claim_shaped, model_name
+from synth.embed import embed
+from synth.store.models import Paper
+from synth.store.papers import paper_sentences
+
+
+def test_model_name_from_title_or_abstract():
+    assert model_name("BERT: Pre-training of Deep Bidirectional Transformers", "") == "BERT"
+    abstract = "We introduce a new type of deep contextualized word representation (ELMo) that..."
+    assert model_name("Deep contextualized word representations", abstract) == "ELMo"
+    assert model_name("The Ubuntu Dialogue Corpus", "This paper introduces a dataset.") is None
+
+
+def test_decontextualise_names_the_model_and_keeps_the_rest():
+    text = "Our model outperforms the previous best system by 4 points."
+    assert (
+        decontextualise(text, "XLNet") == "XLNet outperforms the previous best system by 4 points."
+    )
+    assert decontextualise(text, None) == text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("BERT obtains a GLUE score of 80.5%, a 7.7% absolute improvement.", "result"),
+        (
+            "We show that pre-trained representations reduce the need for engineered models.",
+            "finding",
+        ),
+        ("We introduce a new language representation model called BERT.", "contribution"),
+        ("The weather in the experiments was pleasant throughout the summer.", None),
+    ],
+)
+def test_classify(sentence, kind):
+    assert classify(sentence)[0] == kind
+
+
+def test_fragments_are_not_claims():
+    assert not is_claim_shaped("and the results in Table 2")
+    assert not is_claim_shaped("Does pretraining help transfer across languages in practice?")
+    assert not is_claim_shaped("x = W h + b , y = softmax ( x ) , z = 0.5 * y + 1 .")
+
+
+CENTRAL = {
+    # arXiv id: words of a central finding stated in the paper's abstract
+    "1810.04805": ("eleven", "state-of-the-art"),
+    "1901.07291": ("XNLI", "4.9%"),
+    "1802.05365": ("six", "challenging NLP problems"),
+    "1801.06146": ("18-24%", "six text classification tasks"),
+    "1906.08237": ("20 tasks", "BERT"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arxiv_id", sorted(CENTRAL))
+def test_central_findings_are_extracted_as_whole_sentences(corpus_db, arxiv_id):
+    settings, engine = corpus_db
+    with Session(engine) as session:
+        paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
+        rows = paper_sentences(session, [paper.id])[paper.id]
+    claims = extract_claims(
+        rows,
+        title=paper.title,
+        abstract=paper.abstract,
+        embed_fn=embed,
+        question_vector=None,
+        limit=settings.claims.max_per_paper,
+        dedup_threshold=settings.claims.dedup_threshold,
+    )
+    assert 3 <= len(claims) <= settings.claims.max_per_paper
+    texts = {r.text for r in rows}
+    for c in claims:
+        assert c.original in texts  # a sentence of the paper, exactly, never cut
+        assert c.sentence.section_kind != "references"
+        assert c.original[0].isupper() and c.original.rstrip().endswith((".", "!"))
+    words = CENTRAL[arxiv_id]
+    assert any(all(w in c.original for w in words) for c in claims), [c.original for c in claims]
+    vectors = embed([c.original for c in claims])
+    sims = vectors @ vectors.T
+    assert (sims[~np.eye(len(claims), dtype=bool)] < 0.95).all()  # near-duplicates merged
