@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from pathlib import Path
@@ -604,6 +605,21 @@ def test_extract_many_yields_every_file_despite_bad_ones(tmp_path: Path, pdf_dir
     assert set(results) == {*bad, *good}
     assert all(isinstance(results[p], ExtractError) for p in bad)
     assert [results[p].metadata.arxiv_id for p in good] == ["1902.01718", "1803.11175"]
+
+
+def test_pypdf_warnings_are_demoted_to_debug(
+    tmp_path: Path, pdf_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = (pdf_dir / "1902.01718.pdf").read_bytes()
+    at = data.rindex(b"startxref")
+    offset = re.match(rb"startxref\s+(\d+)", data[at:])
+    assert offset
+    path = tmp_path / "bad-xref.pdf"  # pypdf repairs it and complains
+    path.write_bytes(data[:at] + b"startxref\n1" + data[at + offset.end() :])
+    with caplog.at_level(logging.DEBUG, logger="synth.extract.pdf"):
+        assert extract_pdf(path).metadata.arxiv_id == "1902.01718"
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+    assert any(r.levelno == logging.DEBUG and "pypdf" in r.getMessage() for r in caplog.records)
 
 
 def test_raw_page_texts_is_plain_pypdf(pdf_dir: Path) -> None:
