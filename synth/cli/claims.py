@@ -11,7 +11,6 @@ import typer
 from synth.cli._common import DbOpt, ModelOpt, app, build_settings, open_session, write_output
 
 claims_app = typer.Typer(
-    help="Query stored claims, or show one in full: synth claims show ID.",
     invoke_without_command=True,
     no_args_is_help=False,
 )
@@ -36,6 +35,8 @@ def claims(
     db: DbOpt = None,
 ) -> None:
     """List stored claims with their newest verdict, filtered; export as CSV or JSON.
+
+    Subcommand: synth claims show ID (one claim with every model's verdict and evidence).
 
     Example: synth claims --verdict refuted --search "cross-lingual" --format csv -o out.csv
     """
