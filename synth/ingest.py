@@ -79,6 +79,18 @@ def arxiv_reachable(timeout: float = 3.0) -> bool:
     return True
 
 
+def require_arxiv(settings: Settings) -> None:
+    """Fail at once, with the fix, when arXiv cannot be used (instead of after every back-off)."""
+    if settings.offline:
+        raise RetrieveError(
+            "synth is set to work offline (SYNTH_OFFLINE); pass --corpus DIR with the PDFs"
+        )
+    if not arxiv_reachable():
+        raise RetrieveError(
+            "arXiv cannot be reached (no network?); pass --corpus DIR with the PDFs to work offline"
+        )
+
+
 def corpus_sources(folder: Path, ids: Sequence[str] = ()) -> list[Source]:
     """The corpus PDFs, or only those of ``ids`` when given (matched without version)."""
     entries = scan_corpus(folder)
@@ -122,6 +134,7 @@ def find_on_arxiv(
     settings: Settings, *, ids: Sequence[str] = (), query: str | None = None, max_results: int = 10
 ) -> list[PaperMeta]:
     """Metadata of the papers asked for: by id, or the top results of a query."""
+    require_arxiv(settings)
     metas: list[PaperMeta] = []
     if ids:
         metas += fetch_metadata(ids, settings=settings.retrieve)

@@ -25,6 +25,7 @@ from synth.ingest import (
     arxiv_sources,
     corpus_sources,
     ingest_sources,
+    require_arxiv,
 )
 from synth.progress import SILENT, Progress
 from synth.rank import arxiv_query, rank_texts
@@ -78,6 +79,7 @@ def select_papers(
         chosen = [(stored[i], s) for i, s in ranked[:max_papers]]
         return [p for p, _ in chosen], {p.arxiv_id: s for p, s in chosen}, result, None
 
+    require_arxiv(settings)
     query = arxiv_query(question)
     metas = search(query, settings.report.candidate_papers, settings=settings.retrieve)
     if len(metas) < max_papers:  # all keywords required was too strict: any of them

@@ -60,9 +60,11 @@ def search(
 
     Example: synth search "all:cross-lingual AND all:pretraining" --max 5
     """
+    from synth.ingest import require_arxiv
     from synth.retrieve import search as arxiv_search
 
     settings = build_settings()
+    require_arxiv(settings)
     papers = arxiv_search(query, max_results, settings=settings.retrieve)
     if as_json:
         rows = [
