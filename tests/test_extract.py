@@ -512,6 +512,22 @@ def test_build_document_sentences_skip_footnotes_and_references(synthetic: Docum
     _check_offsets(synthetic)
 
 
+def test_build_document_without_headings_or_prose() -> None:
+    text = "A Plain Note\nIt has no headings at all, only prose.\nA second sentence follows it."
+    plain = build_document(RawPdf("0" * 64, [text]))
+    assert [(s.name, s.kind) for s in plain.sections] == [
+        ("A Plain Note", "title"),
+        ("Body", "body"),
+    ]
+    assert [s.text for s in plain.sentences] == [
+        "It has no headings at all, only prose.",
+        "A second sentence follows it.",
+    ]
+    _check_offsets(plain)
+    debris = build_document(RawPdf("0" * 64, ["1\n2\n3"]))
+    assert (debris.text, debris.sections, debris.sentences) == ("", [], [])
+
+
 def _check_offsets(doc: Document) -> None:
     for sentence in doc.sentences:
         assert doc.text[sentence.start : sentence.end] == sentence.text

@@ -11,9 +11,10 @@ stamp), ``sentences`` (splitting with offsets), ``core`` (assembly, batches).
 """
 
 from synth.errors import ExtractError
-from synth.extract.clean import clean_text, fix_characters, keep_hyphen
+from synth.extract.clean import clean_text, fix_characters
 from synth.extract.core import build_document, extract_many, extract_pdf
 from synth.extract.document import Document, PdfMetadata, Section, Sentence
+from synth.extract.hyphens import keep_hyphen
 from synth.extract.pdf import raw_page_texts
 from synth.extract.sentences import split_spans
 

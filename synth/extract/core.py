@@ -18,16 +18,14 @@ from pathlib import Path
 from synth.errors import ExtractError
 from synth.extract.clean import (
     STAMP,
-    build_vocabulary,
     find_footnotes,
     fix_characters,
-    hyphen_prefixes,
     is_debris,
-    join_lines,
     remove_page_furniture,
     strip_footnote_mark,
 )
-from synth.extract.document import Document, PdfMetadata, Section, Sentence
+from synth.extract.document import Document, Section, Sentence
+from synth.extract.hyphens import build_vocabulary, hyphen_prefixes, join_lines
 from synth.extract.layout import Heading, find_headings, split_references
 from synth.extract.metadata import build_metadata
 from synth.extract.pdf import RawPdf, read_pdf
@@ -36,7 +34,7 @@ from synth.settings import ExtractSettings
 
 log = logging.getLogger(__name__)
 
-_URL_ONLY = re.compile(r"^\S+$")  # a footnote that is only a link adds no sentence
+_ONE_TOKEN = re.compile(r"^\S+$")  # a footnote that is only a link adds no sentence
 _FRONT_MATTER_END = ("(Dated:", "Dated:", "(Received", "Received", "PACS", "Keywords")
 
 
@@ -44,7 +42,7 @@ _FRONT_MATTER_END = ("(Dated:", "Dated:", "(Received", "Received", "PACS", "Keyw
 class _Part:
     """A section while it is assembled: its heading and its lines with their pages."""
 
-    heading: Heading | None
+    heading: Heading
     page: int
     lines: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
@@ -52,7 +50,7 @@ class _Part:
 
 
 def _page_lines(raw: RawPdf) -> list[list[str]]:
-    """Each page's non-empty, character-fixed lines, with the arXiv stamp taken out."""
+    """Each page's character-fixed lines of 3+ characters, without the stamp and furniture."""
     pages = []
     for number, text in enumerate(raw.texts, start=1):
         lines = []
@@ -64,7 +62,7 @@ def _page_lines(raw: RawPdf) -> list[list[str]]:
                 lines.append(line)
         pages.append(lines)
     pages = remove_page_furniture(pages)
-    return [[line for line in lines if not is_debris(line)] for lines in pages]
+    return [[line for line in lines if len(line) > 2] for lines in pages]
 
 
 def _split_front_matter(front: list[str], title: str | None) -> tuple[int, int | None]:
@@ -93,7 +91,7 @@ def _split_front_matter(front: list[str], title: str | None) -> tuple[int, int |
 
 def _collect_parts(
     lines: list[str], pages: list[int], headings: dict[int, Heading], page_starts: list[int]
-) -> tuple[list[str], list[_Part]]:
+) -> tuple[_Part, list[_Part]]:
     """Walk the lines once: front matter, then one part per heading, footnotes set aside."""
     first = min(headings, default=len(lines))
     protected = frozenset(headings)
@@ -110,13 +108,17 @@ def _collect_parts(
             skip[lo + note.start] = (lo + note.end, note.marker, note.lines)
             if note.marker.isdigit():
                 strip_footnote_mark(lines, note.marker, page_starts[page_index], lo + note.start)
-    front = lines[:first]
+    front = _Part(Heading(None, "Title", "title", 0), 1)
+    for index in range(first):
+        if not is_debris(lines[index]):
+            front.lines.append(lines[index])
+            front.pages.append(pages[index])
     parts: list[_Part] = []
     index = first
     while index < len(lines):
         if index in skip:
             end, marker, note_lines = skip[index]
-            if marker.isdigit() and parts and not _URL_ONLY.match(" ".join(note_lines)):
+            if marker.isdigit() and parts and not _ONE_TOKEN.match(" ".join(note_lines)):
                 parts[-1].notes.append((note_lines, pages[index]))
             index = end
             continue
@@ -129,8 +131,11 @@ def _collect_parts(
             if heading.lines:
                 index += heading.lines
                 continue
-        parts[-1].lines.append(lines[index])
-        parts[-1].pages.append(pages[index])
+        part = parts[-1]
+        # tables and figure labels are dropped from prose, never from the bibliography
+        if part.heading.kind == "references" or not is_debris(lines[index]):
+            part.lines.append(lines[index])
+            part.pages.append(pages[index])
         index += 1
     return front, parts
 
@@ -173,7 +178,10 @@ class _Writer:
             line = max(bisect_right(line_starts, s) - 1, 0)
             self.sentences.append(
                 Sentence(
-                    body[s:e], line_pages[line], body_start + s, body_start + e,
+                    body[s:e],
+                    line_pages[line],
+                    body_start + s,
+                    body_start + e,
                     len(self.sections) - 1,
                 )
             )
@@ -196,18 +204,20 @@ def build_document(raw: RawPdf, *, settings: ExtractSettings | None = None) -> D
     vocabulary = build_vocabulary(lines)
     prefixes = hyphen_prefixes(vocabulary)
     headings = find_headings(lines)
-    front, parts = _collect_parts(lines, pages, headings, page_starts)
-    metadata = build_metadata(raw, front)
+    front_part, parts = _collect_parts(lines, pages, headings, page_starts)
+    metadata = build_metadata(raw, front_part.lines)
+    front = front_part.lines
     title_lines, abstract_at = _split_front_matter(front, metadata.title)
-    if not parts and front:  # no heading at all: keep the text as one body section
-        parts = [_Part(Heading(None, "Body", "body", 0), pages[0], front[title_lines:])]
-        parts[0].pages = pages[title_lines : len(front)]
-        front = front[:title_lines]
-    elif abstract_at is not None and not any(p.heading and p.heading.kind == "abstract" for p in parts):
-        part = _Part(Heading(None, "Abstract", "abstract", 0), pages[abstract_at])
-        part.lines, part.pages = front[abstract_at:], pages[abstract_at : len(front)]
+    # without any heading, or without an abstract heading, take them out of the front matter
+    cut, heading = None, None
+    if not parts and len(front) > title_lines:
+        cut, heading = title_lines, Heading(None, "Body", "body", 0)
+    elif abstract_at is not None and not any(p.heading.kind == "abstract" for p in parts):
+        cut, heading = abstract_at, Heading(None, "Abstract", "abstract", 0)
+    if cut is not None and heading is not None:
+        part = _Part(heading, front_part.pages[cut], front[cut:], front_part.pages[cut:])
         parts.insert(0, part)
-        front = front[:abstract_at]
+        front = front[:cut]
     writer = _Writer(settings.min_sentence_chars)
     title = metadata.title or (front[0] if front else "")
     block = "\n".join([title, *front[title_lines:]]) if title else "\n".join(front)
@@ -216,7 +226,7 @@ def build_document(raw: RawPdf, *, settings: ExtractSettings | None = None) -> D
     abstract = ""
     references: list[str] = []
     for part in parts:
-        heading = part.heading or Heading(None, "Body", "body")
+        heading = part.heading
         if heading.kind == "references":
             entries = split_references(part.lines, vocabulary, prefixes)
             references.extend(entries)
@@ -230,8 +240,9 @@ def build_document(raw: RawPdf, *, settings: ExtractSettings | None = None) -> D
                 body_pages.append(page)
                 body = f"{body}\n{note}" if body else note
         label = heading.name if not heading.number else f"{heading.number} {heading.name}"
-        writer.add(heading.name, heading.number, heading.kind, label, body, starts, body_pages,
-                   part.page)
+        writer.add(
+            heading.name, heading.number, heading.kind, label, body, starts, body_pages, part.page
+        )
         if heading.kind == "abstract" and not abstract:
             abstract = body.split("\n", 1)[0]
     return Document(
@@ -269,8 +280,9 @@ def _extract_one(path: Path, settings: ExtractSettings | None) -> Document | Ext
         return exc
     except Exception as exc:  # a bug or pypdf crash on one file must not end the batch
         log.exception("unexpected failure extracting %s", path)
+        reason = " ".join(str(exc).split())[:160]
         return ExtractError(
-            f"{path} could not be extracted ({type(exc).__name__}: {exc}); report this file."
+            f"{path} could not be extracted ({type(exc).__name__}: {reason}); report this file."
         )
 
 
@@ -299,6 +311,7 @@ def extract_many(
             try:
                 yield path, future.result()
             except BrokenProcessPool as exc:
-                yield path, ExtractError(
-                    f"{path}: the worker process died ({exc}); retry with workers=1."
+                yield (
+                    path,
+                    ExtractError(f"{path}: the worker process died ({exc}); retry with workers=1."),
                 )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from synth.extract.clean import join_lines
+from synth.extract.hyphens import join_lines
 
 _NUMBERED = re.compile(
     r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}|[A-H](?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<name>[A-Za-z(].*)$"
@@ -44,7 +44,8 @@ UNNUMBERED = {
 }
 _APPENDIX_NAMES = {"appendix", "appendices", "supplementary material"}
 _FUNCTION_WORDS = frozenset(
-    "a an the of for with and or to in on by from via at as into between using towards toward".split()
+    """a an the of for with and or to in on by from via at as into between using toward
+    towards""".split()
 )
 _NOT_FIRST = frozenset("We This These That It Here Note Then Thus Since".split())
 _SENTENCE_BREAK = re.compile(r"[.!?] [A-Z]")
@@ -55,7 +56,13 @@ _SMALL_WORDS = frozenset(
 
 _REF_BRACKET = re.compile(r"^\[[^\]]{1,60}\]")
 _REF_NUMBER = re.compile(r"^\[?(?P<n>\d{1,3})[\].]?\s+[A-Z]")
-_REF_AUTHOR = re.compile(r"^[A-Z][^\s,.]*(?:,|\s+[A-Z]|-)")
+# An author-year entry starts with names: "Jacob Devlin, Ming-Wei Chang", "Bengio, Y.; and",
+# "Katrin Erk. 2012." -- not with "In Proceedings of ..." or a title.
+_REF_AUTHOR = re.compile(
+    r"^(?!(?:In|Proceedings|Journal|Advances|Transactions|URL|Association|Conference|"
+    r"International|Annual|IEEE|ACM|Springer|Technical)\b)[A-Z][^\s,.]*"
+    r"(?:[^,.;]{0,40}?(?:,| and )|(?: [A-Z][^\s,.]*\.?){0,3}\. (?:(?:19|20)\d{2}|(?!In )[A-Z]))"
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}")
 _INITIAL_END = re.compile(r"(?:^|[\s.])[A-Z]\.$")
 

@@ -29,7 +29,9 @@ _NOT_NAME = re.compile(
 )
 _PARTICLES = frozenset("de del della van der von dos da di la le du ten ter".split())
 _PDF_DATE = re.compile(r"D:(?P<year>(?:19|20)\d{2})")
-_FAKE_TITLE = re.compile(r"(?i)^(?:untitled|microsoft word|title|document\d*)\b|\.(?:dvi|pdf|tex|docx?)$")
+_FAKE_TITLE = re.compile(
+    r"(?i)^(?:untitled|microsoft word|title|document\d*)\b|\.(?:dvi|pdf|tex|docx?)$"
+)
 
 
 def _clean(text: str) -> str:
@@ -164,7 +166,9 @@ def build_metadata(raw: RawPdf, front_matter: Sequence[str]) -> PdfMetadata:
     authors = authors_from_spans(raw.spans, end) if title else []
     title = title or _title_from_info(raw.info) or title_from_lines(front_matter)
     if not authors and raw.info.get("/Author"):
-        authors = [a for a in (_clean(x) for x in re.split(r",|;|\band\b", raw.info["/Author"])) if a]
+        authors = [
+            a for a in (_clean(x) for x in re.split(r",|;|\band\b", raw.info["/Author"])) if a
+        ]
     year = int(stamp["year"]) if stamp else None
     if year is None:
         for key in ("/CreationDate", "/ModDate"):

@@ -166,7 +166,7 @@ def _page_texts(path: Path, reader: PdfReader) -> tuple[list[str], list[Span]]:
                 text, spans = _first_page(page)
             else:
                 text = page.extract_text()
-        except _READ_ERRORS + (RecursionError, ZeroDivisionError) as exc:
+        except (*_READ_ERRORS, RecursionError, ZeroDivisionError) as exc:
             log.warning("%s: page %d could not be read (%s); it is left empty.", path, number, exc)
             text = ""
         texts.append(text or "")

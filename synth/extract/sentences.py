@@ -18,7 +18,8 @@ from collections.abc import Iterator
 ABBREVIATIONS = frozenset(
     """e.g eg i.e ie et al cf vs etc fig figs eq eqs eqn eqns sec secs sect tab tabs ref refs
     no nos vol pp ch chap app appx alg def thm lem prop cor approx resp dr mr mrs ms prof st jr
-    sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec proc conf""".split()
+    sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec proc conf
+    """.split()
 )
 _CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
 _LEADING = "([{\"“‘'"
