@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_tiny_nli_model
 
 from synth.errors import ModelError
 from synth.verify.model import (
@@ -13,6 +12,8 @@ from synth.verify.model import (
     label_order,
     resolve_model,
 )
+
+from conftest import make_tiny_nli_model
 
 THREE_WAY_ORDERS = [
     {0: "contradiction", 1: "entailment", 2: "neutral"},  # cross-encoder/nli-deberta-v3-base
