@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import requests
 from sqlmodel import Session
 
 from synth.corpus import scan_corpus
@@ -79,8 +80,13 @@ def arxiv_reachable(timeout: float = 3.0) -> bool:
     return True
 
 
-def require_arxiv(settings: Settings) -> None:
-    """Fail at once, with the fix, when arXiv cannot be used (instead of after every back-off)."""
+def require_arxiv(settings: Settings, session: requests.Session | None = None) -> None:
+    """Fail at once, with the fix, when arXiv cannot be used (instead of after every back-off).
+
+    A caller that brings its own HTTP session (tests replaying recorded responses) is trusted.
+    """
+    if session is not None:
+        return
     if settings.offline:
         raise RetrieveError(
             "synth is set to work offline (SYNTH_OFFLINE); pass --corpus DIR with the PDFs"
@@ -131,15 +137,20 @@ def arxiv_sources(
 
 
 def find_on_arxiv(
-    settings: Settings, *, ids: Sequence[str] = (), query: str | None = None, max_results: int = 10
+    settings: Settings,
+    *,
+    ids: Sequence[str] = (),
+    query: str | None = None,
+    max_results: int = 10,
+    session: requests.Session | None = None,
 ) -> list[PaperMeta]:
     """Metadata of the papers asked for: by id, or the top results of a query."""
-    require_arxiv(settings)
+    require_arxiv(settings, session)
     metas: list[PaperMeta] = []
     if ids:
-        metas += fetch_metadata(ids, settings=settings.retrieve)
+        metas += fetch_metadata(ids, settings=settings.retrieve, session=session)
     if query:
-        metas += search(query, max_results, settings=settings.retrieve)
+        metas += search(query, max_results, settings=settings.retrieve, session=session)
     return metas
 
 
@@ -249,8 +260,13 @@ def ingest(
     max_results: int = 10,
     corpus: Path | None = None,
     progress: Progress = SILENT,
+    arxiv_session: requests.Session | None = None,
+    http: httpx.Client | None = None,
 ) -> IngestResult:
     """Ingest papers by id, by query, or from a corpus folder (which stands in for arXiv).
+
+    ``arxiv_session`` and ``http`` are the HTTP seams for the arXiv API and PDF downloads
+    (tests pass sessions that replay recorded responses).
 
     Example:
         >>> ingest(session, Settings(), corpus=Path("../shared/data/arxiv/pdfs"))  # doctest: +SKIP
@@ -263,7 +279,9 @@ def ingest(
         ingest_sources(session, sources, settings, result, progress)
         complete_from_arxiv(session, result.arxiv_ids, settings)
         return result
-    metas = find_on_arxiv(settings, ids=ids, query=query, max_results=max_results)
+    metas = find_on_arxiv(
+        settings, ids=ids, query=query, max_results=max_results, session=arxiv_session
+    )
     result.found = len(metas)
-    sources = arxiv_sources(metas, settings, result, progress)
+    sources = arxiv_sources(metas, settings, result, progress, http)
     return ingest_sources(session, sources, settings, result, progress)
