@@ -27,6 +27,8 @@ CSV_FIELDS = (
     "text",
 )
 _BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+_NON_KEY = re.compile(r"[^a-z0-9]")
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 def claims_csv(rows: Sequence[dict]) -> str:
@@ -45,15 +47,27 @@ def bibtex_escape(value: str) -> str:
     return _BIBTEX_SPECIAL.sub(r"\\\1", value)
 
 
+def _key_part(value: str) -> str:
+    """Lower-case ASCII letters and digits only: BibTeX keys break on quotes, commas, spaces."""
+    ascii_ = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return _NON_KEY.sub("", ascii_.lower())
+
+
+def _surname(authors: Sequence[str]) -> str:
+    words = authors[0].replace(",", " ").split() if authors else []
+    while words and _key_part(words[-1]) in _NAME_SUFFIXES:  # "Martin Luther King, Jr."
+        words.pop()
+    return _key_part(words[-1]) if words else ""
+
+
 def cite_key(paper: Paper) -> str:
-    """``surname`` + year + first title word, ASCII only: ``devlin2018bert``."""
-    surname = paper.authors[0].split()[-1] if paper.authors else "anon"
+    """``surname`` + year + first title word, ASCII letters and digits: ``devlin2018bert``."""
     first = next((w for w in re.findall(r"[A-Za-z]+", paper.title) if len(w) > 3), "paper")
-    raw = f"{surname}{paper.year or ''}{first}".lower()
-    return unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode() or paper.arxiv_id
+    return f"{_surname(paper.authors) or 'anon'}{paper.year or ''}{first.lower()}"
 
 
-def bibtex_entry(paper: Paper) -> str:
+def bibtex_entry(paper: Paper, key: str | None = None) -> str:
+    """One ``@misc`` entry; ``key`` defaults to :func:`cite_key`."""
     on_arxiv = not paper.arxiv_id.startswith("local:")
     version = f"v{paper.version}" if paper.version else ""
     fields = {
@@ -66,7 +80,7 @@ def bibtex_entry(paper: Paper) -> str:
         "url": f"https://arxiv.org/abs/{paper.arxiv_id}{version}" if on_arxiv else None,
     }
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
-    return f"@misc{{{cite_key(paper)},\n{body}\n}}\n"
+    return f"@misc{{{key or cite_key(paper)},\n{body}\n}}\n"
 
 
 def run_bibtex(session: Session, run_id: int) -> str:
@@ -79,12 +93,15 @@ def run_bibtex(session: Session, run_id: int) -> str:
         .where(RunPaper.run_id == run_id)
         .order_by(RunPaper.rank)
     ).all()
-    entries, seen = [], set()
+    entries: list[str] = []
+    used: set[str] = set()
     for p in papers:
-        entry = bibtex_entry(p)
-        key = cite_key(p)
-        if key in seen:
-            entry = entry.replace(f"{{{key},", f"{{{key}{len(seen)},", 1)
-        seen.add(key)
-        entries.append(entry)
+        # a shared key gets the first free suffix 2, 3, ...: "smith2020deep2"
+        base = key = cite_key(p)
+        n = 1
+        while key in used:
+            n += 1
+            key = f"{base}{n}"
+        used.add(key)
+        entries.append(bibtex_entry(p, key))
     return "\n".join(entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from synth.query import (
     add_label,
     agreement,
     claim_detail,
+    cohen_kappa,
     fts_query,
     list_claims,
     normalise_verdict,
@@ -345,6 +347,26 @@ def test_agreement_kappa_is_none_when_undefined(session):
     session.commit()
     (pair,) = agreement(session)["model_vs_model"]
     assert pair["accuracy"] == 1.0 and pair["kappa"] is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (MODEL_X, MODEL_Y),
+        ([S, S, R, R], [R, R, S, S]),  # always disagree: negative kappa
+        ([S, R, N, S], [S, R, N, S]),  # perfect agreement
+        ([S, S, S, S, R], [S, S, S, S, S]),  # one rater uses one label: kappa 0
+        ([S] * 7 + [N] * 3, [S] * 5 + [N] * 5),
+    ],
+)
+def test_cohen_kappa_equals_sklearn(a, b):
+    confusion = Counter(zip(a, b, strict=True))
+    assert cohen_kappa(confusion) == pytest.approx(cohen_kappa_score(a, b), abs=1e-4)
+
+
+@pytest.mark.parametrize("confusion", [{}, {(S, S): 1}, {(S, S): 5}, {(S, R): 0, (S, S): 4}])
+def test_cohen_kappa_is_none_when_undefined(confusion):
+    assert cohen_kappa(confusion) is None
 
 
 def test_agreement_of_an_empty_database(session):

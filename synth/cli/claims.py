@@ -15,6 +15,7 @@ claims_app = typer.Typer(
     no_args_is_help=False,
 )
 app.add_typer(claims_app, name="claims")
+FORMATS = ("table", "json", "csv")
 
 
 @claims_app.callback()
@@ -42,6 +43,8 @@ def claims(
     """
     if ctx.invoked_subcommand:
         return
+    if fmt not in FORMATS:  # before the database is opened, not after the query
+        raise typer.BadParameter(f"unknown format {fmt!r}; use table, json or csv")
     from synth.export import claims_csv, claims_json
     from synth.query import ClaimFilter, list_claims
     from synth.query import agreement as compute_agreement
@@ -58,15 +61,13 @@ def claims(
         write_output(claims_json(rows), output)
     elif fmt == "csv":
         write_output(claims_csv(rows), output)
-    elif fmt == "table":
+    else:
         lines = [
             f"{r['id']:>6}  {r['verdict']:<15} {r['confidence']:.2f}  {r['paper'] or '-':<12} "
             f"{r['text']}"
             for r in rows
         ]
         write_output("\n".join(lines) + "\n" if lines else "No claims match.\n", output)
-    else:
-        raise typer.BadParameter(f"unknown format {fmt!r}; use table, json or csv")
 
 
 @claims_app.command("show")
