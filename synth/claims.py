@@ -168,7 +168,10 @@ def model_name(title: str, abstract: str) -> str | None:
     for pattern in _NAME_PATTERNS:
         m = pattern.search(abstract)
         if m:
-            return m.group(1)
+            name = m.group(1)
+            # "(XLMs)" names the family; the model is "XLM".
+            plural = name.endswith("s") and name[:-1].isupper()
+            return name[:-1] if plural else name
     return None
 
 

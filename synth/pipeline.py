@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import numpy as np
+import requests
 from sqlmodel import Session, select
 
 from synth.claims import ExtractedClaim, extract_claims
@@ -29,13 +31,13 @@ from synth.ingest import (
 )
 from synth.progress import SILENT, Progress
 from synth.rank import arxiv_query, rank_texts
-from synth.retrieve import PaperMeta, search
+from synth.retrieve import PaperMeta, build_session, search
 from synth.settings import Settings
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
 from synth.verify.check import ClaimToCheck, verify_claims
-from synth.verify.evidence import Passage
+from synth.verify.evidence import Passage, paper_passages
 from synth.verify.model import load_verifier
 from synth.verify.verdict import VERDICTS, Thresholds, Verdict
 
@@ -67,8 +69,13 @@ def select_papers(
     corpus: Path | None,
     max_papers: int,
     progress: Progress,
+    arxiv_session: requests.Session | None = None,
+    http: httpx.Client | None = None,
 ) -> tuple[list[Paper], dict[str, float], IngestResult, str | None]:
-    """Find candidate papers, rank them by title + abstract, and read the best in full."""
+    """Find candidate papers, rank them by title + abstract, and read the best in full.
+
+    ``arxiv_session`` and ``http`` are the HTTP seams (see :func:`synth.ingest.ingest`).
+    """
     result = IngestResult()
     if corpus is not None:
         sources = corpus_sources(corpus)
@@ -79,16 +86,16 @@ def select_papers(
         chosen = [(stored[i], s) for i, s in ranked[:max_papers]]
         return [p for p, _ in chosen], {p.arxiv_id: s for p, s in chosen}, result, None
 
-    require_arxiv(settings)
+    require_arxiv(settings, arxiv_session)
     query = arxiv_query(question)
-    metas = search(query, settings.report.candidate_papers, settings=settings.retrieve)
+    session_ = arxiv_session or build_session(settings.retrieve)  # one connection, one pace
+    n = settings.report.candidate_papers
+    metas = search(query, n, settings=settings.retrieve, session=session_)
     if len(metas) < max_papers:  # all keywords required was too strict: any of them
+        seen = {m.arxiv_id for m in metas}
         loose = " OR ".join(query.split(" AND "))
-        metas += [
-            m
-            for m in search(loose, settings.report.candidate_papers, settings=settings.retrieve)
-            if m.arxiv_id not in {x.arxiv_id for x in metas}
-        ]
+        more = search(loose, n, settings=settings.retrieve, session=session_)
+        metas += [m for m in more if m.arxiv_id not in seen]
     result.found = len(metas)
     if not metas:
         raise RetrieveError(
@@ -96,7 +103,7 @@ def select_papers(
         )
     ranked = rank_texts(question, [f"{m.title}. {m.abstract}" for m in metas])
     best: list[tuple[PaperMeta, float]] = [(metas[i], s) for i, s in ranked[:max_papers]]
-    sources = arxiv_sources([m for m, _ in best], settings, result, progress)
+    sources = arxiv_sources([m for m, _ in best], settings, result, progress, http)
     ingest_sources(session, sources, settings, result, progress)
     stored = {p.arxiv_id: p for p in _papers(session, result.arxiv_ids)}
     papers = [stored[m.arxiv_id] for m, _ in best if m.arxiv_id in stored]
@@ -134,12 +141,7 @@ def gather_claims(
 
 
 def passages_of(papers: Sequence[Paper], sentences: dict[int, list[SentenceRow]]) -> list[Passage]:
-    return [
-        Passage(s.text, p.id, p.arxiv_id, s.page, s.id)
-        for p in papers
-        for s in sentences[p.id]
-        if s.section_kind != "title"
-    ]
+    return [passage for p in papers for passage in paper_passages(p, sentences[p.id])]
 
 
 def run_report(
@@ -180,7 +182,7 @@ def run_report(
     t = time.perf_counter()
     passages = passages_of(papers, sentences)
     with progress.task("Embedding passages", len(passages)) as task:
-        passage_vectors = embed([p.text for p in passages])
+        passage_vectors = embed([p.nli_text for p in passages])
         task.advance(len(passages))
     claim_vectors = embed([c.text for c, _ in claims])
     to_check = [

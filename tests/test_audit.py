@@ -31,7 +31,9 @@ def test_seed_audit_completes_with_missing_references_named(seeds_dir, session, 
     missing = {m["arxiv_id"] for m in doc["summary"]["references_missing"]}
     assert missing == {r.arxiv_id for r in parsed.references}
     assert all("offline" in m["reason"] for m in doc["summary"]["references_missing"])
-    assert all("could not be obtained" in c["reason"] for c in doc["claims"])
+    assert all(
+        "none of the report's references could be obtained" in c["reason"] for c in doc["claims"]
+    )
     stated = doc["summary"]["stated_vs_listed"]
     assert stated["papers_retrieved"]["listed"] == len(parsed.references)
     assert stated["quality_score"]["listed"] is None  # nothing in the report backs it

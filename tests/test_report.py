@@ -87,7 +87,7 @@ def test_changed_numbers_are_never_supported(report_run):
         ],
         embed(changed),
         passages,
-        embed([p.text for p in passages]),
+        embed([p.nli_text for p in passages]),
         load_verifier(settings.nli_model),
         thresholds=Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold),
         candidates=settings.verify.candidates,

@@ -39,7 +39,7 @@ def best_scores(records: list[dict], verifier: Verifier, candidates: int) -> lis
             [ClaimToCheck(rec["claim"], None)],
             embed([rec["claim"]]),
             passages,
-            embed([p.text for p in passages]),
+            embed([p.nli_text for p in passages]),
             verifier,
             thresholds=Thresholds(0.5, 0.5),
             candidates=candidates,

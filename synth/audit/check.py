@@ -22,6 +22,7 @@ from synth.corpus import scan_corpus
 from synth.embed import embed
 from synth.errors import RetrieveError
 from synth.ingest import IngestResult, Source, arxiv_reachable, arxiv_sources, ingest_sources
+from synth.pipeline import passages_of
 from synth.progress import SILENT, Progress
 from synth.retrieve import fetch_metadata
 from synth.settings import Settings
@@ -29,7 +30,7 @@ from synth.store.models import Paper
 from synth.store.papers import SentenceRow, find_paper, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
 from synth.verify.check import ClaimToCheck, verify_claims
-from synth.verify.evidence import Passage, normalise
+from synth.verify.evidence import normalise
 from synth.verify.model import load_verifier
 from synth.verify.verdict import NOT_ENOUGH_INFO, SUPPORTED, Thresholds, Verdict
 
@@ -160,18 +161,13 @@ def audit_report(
         verifier = load_verifier(
             settings.nli_model, settings.verify.batch_size, settings.verify.max_length
         )
-        key = {p.id: p.arxiv_id for p in papers}
-        passages = [
-            Passage(s.text, s.paper_id, key[s.paper_id], s.page, s.id)
-            for s in all_rows
-            if s.section_kind != "title"
-        ]
+        passages = passages_of(papers, sentences)
         with progress.task("Verifying claims", len(texts)) as task:
             verdicts = verify_claims(
                 [ClaimToCheck(t, None) for t in texts],
                 embed(texts),
                 passages,
-                embed([p.text for p in passages]),
+                embed([p.nli_text for p in passages]),
                 verifier,
                 thresholds=thresholds,
                 candidates=settings.verify.candidates,

@@ -9,13 +9,13 @@ from sqlmodel import Session, select
 
 from synth.embed import embed
 from synth.errors import NotFoundError
+from synth.pipeline import passages_of
 from synth.progress import SILENT, Progress
 from synth.settings import Settings
 from synth.store.models import Claim, Paper, Run, RunPaper
 from synth.store.papers import paper_sentences
 from synth.store.runs import save_verification
 from synth.verify.check import ClaimToCheck, verify_claims
-from synth.verify.evidence import Passage
 from synth.verify.model import load_verifier
 from synth.verify.verdict import Thresholds
 
@@ -54,12 +54,7 @@ def reverify_run(
     ).all()
     sentences = paper_sentences(session, [p.id for p in papers])
     key = {p.id: p.arxiv_id for p in papers}
-    passages = [
-        Passage(s.text, s.paper_id, key[s.paper_id], s.page, s.id)
-        for p in papers
-        for s in sentences[p.id]
-        if s.section_kind != "title"
-    ]
+    passages = passages_of(papers, sentences)
     own = run.kind != "audit"  # a report's claims come from its papers: exclude their sentences
     to_check = [
         ClaimToCheck(
@@ -80,7 +75,7 @@ def reverify_run(
             to_check,
             embed([c.text for c in to_check]),
             passages,
-            embed([p.text for p in passages]),
+            embed([p.nli_text for p in passages]),
             verifier,
             thresholds=thresholds,
             candidates=settings.verify.candidates,

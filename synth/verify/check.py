@@ -59,12 +59,9 @@ def verify_claims(
         )
         for i, c in enumerate(claims)
     ]
-    pairs = [(p.text, c.text) for c, cands in zip(claims, chosen, strict=True) for p, _ in cands]
-    statuses = [
-        figure_status(c.text, p.text)
-        for c, cands in zip(claims, chosen, strict=True)
-        for p, _ in cands
-    ]
+    flat = [(c, p) for c, cands in zip(claims, chosen, strict=True) for p, _ in cands]
+    pairs = [(p.nli_text, c.text) for c, p in flat]
+    statuses = [figure_status(c.text, p.text) for c, p in flat]
     # Pairs whose figures differ are scored again with figures masked: do they say the same?
     differ = [i for i, s in enumerate(statuses) if s == FIGURES_DIFFER]
     masked = [(mask_numbers(pairs[i][0]), mask_numbers(pairs[i][1])) for i in differ]

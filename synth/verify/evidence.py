@@ -14,20 +14,49 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synth.claims import decontextualise, model_name
 from synth.embed import top_k
+from synth.store.papers import SentenceRow
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+_ANAPHOR = re.compile(r"^(It|Its|This|These|They|Their|Such|He|She|Both|The latter|The former)\b")
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A sentence that can serve as evidence."""
+    """A sentence that can serve as evidence.
+
+    ``premise`` is what the NLI model reads (and what candidates are ranked by): the sentence
+    with "our model" resolved to the paper's model name and, when it opens with a pronoun
+    ("It obtains ..."), the sentence before it. Reports quote ``text``, the sentence as printed.
+    """
 
     text: str
     paper_id: int | None
     paper_key: str  # arXiv id, for the report's reference numbers
     page: int | None
     sentence_id: int | None = None
+    premise: str | None = None
+
+    @property
+    def nli_text(self) -> str:
+        return self.premise or self.text
+
+
+def paper_passages(paper, rows: Sequence[SentenceRow]) -> list[Passage]:
+    """Every sentence of a paper (in reading order) as evidence, premises in context."""
+    name = model_name(paper.title, paper.abstract)
+    out = []
+    for i, s in enumerate(rows):
+        if s.section_kind == "title":
+            continue
+        premise = decontextualise(s.text, name)
+        if i > 0 and _ANAPHOR.match(s.text) and rows[i - 1].section == s.section:
+            premise = f"{rows[i - 1].text} {premise}"
+        out.append(Passage(s.text, paper.id, paper.arxiv_id, s.page, s.id, premise=premise))
+    return out
 
 
 def normalise(text: str) -> str:
