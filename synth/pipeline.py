@@ -185,6 +185,8 @@ def run_report(
         passage_vectors = embed([p.nli_text for p in passages])
         task.advance(len(passages))
     claim_vectors = embed([c.text for c, _ in claims])
+    timings["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
     to_check = [
         ClaimToCheck(c.text, paper.arxiv_id, c.sentence.id, c.original) for c, paper in claims
     ]

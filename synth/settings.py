@@ -63,7 +63,9 @@ class ClaimSettings(BaseModel):
 class VerifySettings(BaseModel):
     """NLI verification of claims against evidence."""
 
-    batch_size: int = Field(64, description="Pairs per forward pass; pairs are sorted by length.")
+    batch_size: int = Field(
+        16, description="Pairs per forward pass, sorted by length (16 is fastest on 2 CPU cores)."
+    )
     max_length: int = Field(256, description="Token limit of a premise/hypothesis pair.")
     candidates: int = Field(8, description="Evidence sentences per claim scored by the NLI model.")
     support_threshold: float = Field(
