@@ -6,7 +6,7 @@ so the ratio is meaningful on a busy machine even when absolute times are not.
 
 Usage::
 
-    python benchmarks/nli_throughput.py [--pairs 384] [--model synth-nli-minilm] [--onnx]
+    python benchmarks/nli_throughput.py [--pairs 384] [--model synth-nli-minilm]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import torch
 
 from synth.embed import embed, top_k
 from synth.extract import extract_pdf
+from synth.settings import VerifySettings
 from synth.verify.model import Verifier
 
 PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "arxiv" / "pdfs"
@@ -62,12 +63,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--pairs", type=int, default=384)
     ap.add_argument("--model", default="synth-nli-minilm")
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--onnx", action="store_true", help="also time the ONNX backend")
+    ap.add_argument("--batch-sizes", default="1,8,16,32,64")
     args = ap.parse_args()
     torch.set_num_threads(2)
     pairs = realistic_pairs(args.pairs)
-    verifier = Verifier(args.model, batch_size=args.batch_size)
+    verifier = Verifier(args.model)
     verifier.predict(pairs[:8])  # warm-up
     words = sum(len(p.split()) + len(h.split()) for p, h in pairs) / len(pairs)
     print(
@@ -75,20 +75,14 @@ def main() -> None:
         f"{words:.0f} words per pair on average; torch threads: {torch.get_num_threads()}"
     )
     t_naive = naive_loop(verifier, pairs)
-    t_batch = batched(verifier, pairs)
-    print(f"naive loop (1 pair/forward): {len(pairs) / t_naive:7.1f} pairs/s")
-    print(
-        f"synth verifier (batch {args.batch_size}, length-sorted): "
-        f"{len(pairs) / t_batch:7.1f} pairs/s"
-    )
-    print(f"speed-up: {t_naive / t_batch:.2f}x")
-    if args.onnx:
-        onnx = Verifier(args.model, batch_size=args.batch_size, backend="onnx")
-        onnx.predict(pairs[:8])
-        t_onnx = batched(onnx, pairs)
+    print(f"naive loop (1 pair per forward pass): {len(pairs) / t_naive:7.1f} pairs/s")
+    for size in (int(x) for x in args.batch_sizes.split(",")):
+        verifier.batch_size = size
+        t = batched(verifier, pairs)
+        default = " (synth's default)" if size == VerifySettings().batch_size else ""
         print(
-            f"onnx backend (batch {args.batch_size}): {len(pairs) / t_onnx:7.1f} pairs/s "
-            f"({t_naive / t_onnx:.2f}x the naive loop)"
+            f"synth verifier, batch {size:>3}, length-sorted{default}: "
+            f"{len(pairs) / t:7.1f} pairs/s = {t_naive / t:.2f}x the naive loop"
         )
 
 
