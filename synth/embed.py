@@ -17,6 +17,9 @@ from synth.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
+MODEL_NAME = "all-MiniLM-L6-v2"
+EMBEDDING_DIM = 384
+
 
 @cache
 def _model():
@@ -44,7 +47,7 @@ def embed(texts: Sequence[str], *, batch_size: int = 16, progress: bool = False)
         (1, 384)
     """
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     vectors = _model().encode(
         list(texts),
         batch_size=batch_size,

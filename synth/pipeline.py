@@ -36,6 +36,7 @@ from synth.settings import Settings
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
+from synth.store.vectors import cached_embed
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.evidence import Passage, paper_passages
 from synth.verify.model import load_verifier
@@ -117,6 +118,7 @@ def _papers(session: Session, arxiv_ids: Sequence[str]) -> list[Paper]:
 
 
 def gather_claims(
+    session: Session,
     papers: Sequence[Paper],
     sentences: dict[int, list[SentenceRow]],
     question_vector: np.ndarray,
@@ -130,7 +132,7 @@ def gather_claims(
                 sentences[paper.id],
                 title=paper.title,
                 abstract=paper.abstract,
-                embed_fn=embed,
+                embed_fn=lambda texts: cached_embed(session, texts),
                 question_vector=question_vector,
                 limit=settings.claims.max_per_paper,
                 dedup_threshold=settings.claims.dedup_threshold,
@@ -176,15 +178,15 @@ def run_report(
     t = time.perf_counter()
     sentences = paper_sentences(session, [p.id for p in papers])
     question_vector = embed([question])[0]
-    claims = gather_claims(papers, sentences, question_vector, settings, progress)
+    claims = gather_claims(session, papers, sentences, question_vector, settings, progress)
     timings["claims"] = time.perf_counter() - t
 
     t = time.perf_counter()
     passages = passages_of(papers, sentences)
     with progress.task("Embedding passages", len(passages)) as task:
-        passage_vectors = embed([p.nli_text for p in passages])
+        passage_vectors = cached_embed(session, [p.nli_text for p in passages])
         task.advance(len(passages))
-    claim_vectors = embed([c.text for c, _ in claims])
+    claim_vectors = cached_embed(session, [c.text for c, _ in claims])
     timings["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     to_check = [

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
@@ -14,7 +15,7 @@ from synth.errors import StoreError
 from synth.extract import extract_pdf
 from synth.settings import Settings
 from synth.store import Claim, Paper, Section, Sentence, has_fulltext, make_engine, migrate
-from synth.store.db import include_object
+from synth.store.db import MIGRATIONS_DIR, include_object
 from synth.store.papers import PaperInfo, list_papers, upsert_paper
 
 
@@ -33,7 +34,9 @@ def test_migrate_twice_is_a_no_op(tmp_path):
     migrate(engine)
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert current == head
 
 
 def test_unusable_database_url_is_one_line_error(tmp_path):
@@ -111,3 +114,23 @@ def test_fulltext_index_follows_inserts_updates_and_deletes(session: Session):
 def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path):
     s = Settings(data_dir=tmp_path, database_url=None)
     assert s.resolved_database_url == f"sqlite:///{tmp_path / 'synth.db'}"
+
+
+def test_cached_embeddings_match_and_are_computed_once(session: Session, monkeypatch):
+    import numpy as np
+
+    from synth import embed as embed_module
+    from synth.store import vectors
+    from synth.store.models import EmbeddingCache
+
+    texts = ["BERT is bidirectional.", "ELMo uses a biLM.", "BERT is bidirectional."]
+    first = vectors.cached_embed(session, texts)
+    direct = embed_module.embed(texts)
+    assert np.allclose(first, direct, atol=2e-3)
+    assert len(session.exec(select(EmbeddingCache)).all()) == 2  # one row per distinct text
+
+    def fail(_texts):
+        raise AssertionError("cached texts must not be embedded again")
+
+    monkeypatch.setattr(vectors, "embed", fail)
+    assert np.array_equal(vectors.cached_embed(session, texts[:2]), first[:2])

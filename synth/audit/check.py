@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 from synth.audit.parse import ParsedReport, ReportReference
 from synth.corpus import scan_corpus
-from synth.embed import embed
 from synth.errors import RetrieveError
 from synth.ingest import IngestResult, Source, arxiv_reachable, arxiv_sources, ingest_sources
 from synth.pipeline import passages_of
@@ -29,6 +28,7 @@ from synth.settings import Settings
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, find_paper, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
+from synth.store.vectors import cached_embed
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.evidence import normalise
 from synth.verify.model import load_verifier
@@ -165,9 +165,9 @@ def audit_report(
         with progress.task("Verifying claims", len(texts)) as task:
             verdicts = verify_claims(
                 [ClaimToCheck(t, None) for t in texts],
-                embed(texts),
+                cached_embed(session, texts),
                 passages,
-                embed([p.nli_text for p in passages]),
+                cached_embed(session, [p.nli_text for p in passages]),
                 verifier,
                 thresholds=thresholds,
                 candidates=settings.verify.candidates,

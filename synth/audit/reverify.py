@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from synth.embed import embed
 from synth.errors import NotFoundError
 from synth.pipeline import passages_of
 from synth.progress import SILENT, Progress
@@ -15,6 +14,7 @@ from synth.settings import Settings
 from synth.store.models import Claim, Paper, Run, RunPaper
 from synth.store.papers import paper_sentences
 from synth.store.runs import save_verification
+from synth.store.vectors import cached_embed
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.model import load_verifier
 from synth.verify.verdict import Thresholds
@@ -73,9 +73,9 @@ def reverify_run(
     with progress.task(f"Run {run.id}", len(claims)) as task:
         verdicts = verify_claims(
             to_check,
-            embed([c.text for c in to_check]),
+            cached_embed(session, [c.text for c in to_check]),
             passages,
-            embed([p.nli_text for p in passages]),
+            cached_embed(session, [p.nli_text for p in passages]),
             verifier,
             thresholds=thresholds,
             candidates=settings.verify.candidates,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -135,3 +135,16 @@ class HumanLabel(SQLModel, table=True):
     label: str = Field(description="SUPPORTED | REFUTED | NOT_ENOUGH_INFO")
     note: str = ""
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class EmbeddingCache(SQLModel, table=True):
+    """Sentence embeddings already computed, keyed by a hash of the model and the text.
+
+    Reports and audits on stored papers then embed only what is new (a claim, a changed
+    premise) instead of every sentence again.
+    """
+
+    __tablename__ = "embedding_cache"
+
+    key: str = Field(primary_key=True, description="sha1 of model name and text")
+    vector: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
