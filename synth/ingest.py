@@ -154,19 +154,16 @@ def find_on_arxiv(
     return metas
 
 
+def info_from_meta(m: PaperMeta) -> PaperInfo:
+    return PaperInfo(
+        m.arxiv_id, m.version, m.title, tuple(m.authors), m.year, tuple(m.categories), m.abstract
+    )
+
+
 def info_for(source: Source, doc) -> PaperInfo:
     """What to store about a paper: arXiv's metadata when we have it, else the PDF's own."""
     if source.meta is not None:
-        m = source.meta
-        return PaperInfo(
-            m.arxiv_id,
-            m.version,
-            m.title,
-            tuple(m.authors),
-            m.year,
-            tuple(m.categories),
-            m.abstract,
-        )
+        return info_from_meta(source.meta)
     md = doc.metadata
     arxiv_id = source.arxiv_id or md.arxiv_id or f"local:{doc.sha256[:12]}"
     version = source.version or (md.version if md.arxiv_id == arxiv_id else None)
@@ -234,19 +231,7 @@ def complete_from_arxiv(session: Session, arxiv_ids: Sequence[str], settings: Se
     for m in metas:
         paper = find_paper(session, m.arxiv_id)
         if paper is not None:
-            update_info(
-                session,
-                paper,
-                PaperInfo(
-                    m.arxiv_id,
-                    m.version,
-                    m.title,
-                    tuple(m.authors),
-                    m.year,
-                    tuple(m.categories),
-                    m.abstract,
-                ),
-            )
+            update_info(session, paper, info_from_meta(m))
     session.commit()
     return len(metas)
 

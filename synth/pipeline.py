@@ -146,6 +146,44 @@ def passages_of(papers: Sequence[Paper], sentences: dict[int, list[SentenceRow]]
     return [passage for p in papers for passage in paper_passages(p, sentences[p.id])]
 
 
+def verify_against(
+    session: Session,
+    claims: Sequence[ClaimToCheck],
+    passages: Sequence[Passage],
+    settings: Settings,
+    progress: Progress = SILENT,
+    timings: dict[str, float] | None = None,
+) -> list[Verdict]:
+    """Verify ``claims`` against ``passages`` with the settings' model and thresholds.
+
+    Embeddings come through the database cache; ``timings`` gets "embed" and "verify".
+    """
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    with progress.task("Embedding passages", len(passages)) as task:
+        passage_vectors = cached_embed(session, [p.nli_text for p in passages])
+        task.advance(len(passages))
+    claim_vectors = cached_embed(session, [c.text for c in claims])
+    timings["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    verifier = load_verifier(
+        settings.nli_model, settings.verify.batch_size, settings.verify.max_length
+    )
+    with progress.task("Verifying claims", len(claims)) as task:
+        verdicts = verify_claims(
+            claims,
+            claim_vectors,
+            passages,
+            passage_vectors,
+            verifier,
+            thresholds=Thresholds.of(settings.verify),
+            candidates=settings.verify.candidates,
+        )
+        task.advance(len(claims))
+    timings["verify"] = time.perf_counter() - t
+    return verdicts
+
+
 def run_report(
     session: Session,
     settings: Settings,
@@ -170,9 +208,8 @@ def run_report(
     timings["papers"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    verifier = load_verifier(
-        settings.nli_model, settings.verify.batch_size, settings.verify.max_length
-    )
+    # Loaded here (once per process) so a missing model fails before any work, timed apart.
+    load_verifier(settings.nli_model, settings.verify.batch_size, settings.verify.max_length)
     timings["load_model"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -181,30 +218,12 @@ def run_report(
     claims = gather_claims(session, papers, sentences, question_vector, settings, progress)
     timings["claims"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    passages = passages_of(papers, sentences)
-    with progress.task("Embedding passages", len(passages)) as task:
-        passage_vectors = cached_embed(session, [p.nli_text for p in passages])
-        task.advance(len(passages))
-    claim_vectors = cached_embed(session, [c.text for c, _ in claims])
-    timings["embed"] = time.perf_counter() - t
-    t = time.perf_counter()
     to_check = [
         ClaimToCheck(c.text, paper.arxiv_id, c.sentence.id, c.original) for c, paper in claims
     ]
-    thresholds = Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold)
-    with progress.task("Verifying claims", len(claims)) as task:
-        verdicts = verify_claims(
-            to_check,
-            claim_vectors,
-            passages,
-            passage_vectors,
-            verifier,
-            thresholds=thresholds,
-            candidates=settings.verify.candidates,
-        )
-        task.advance(len(claims))
-    timings["verify"] = time.perf_counter() - t
+    verdicts = verify_against(
+        session, to_check, passages_of(papers, sentences), settings, progress, timings
+    )
 
     result = RunResult(
         question=question,
@@ -215,7 +234,7 @@ def run_report(
         verdicts=verdicts,
         ingest=ingested,
         model=settings.nli_model,
-        thresholds=thresholds,
+        thresholds=Thresholds.of(settings.verify),
         timings=timings,
     )
     t = time.perf_counter()

@@ -21,17 +21,15 @@ from synth.audit.parse import ParsedReport, ReportReference
 from synth.corpus import scan_corpus
 from synth.errors import RetrieveError
 from synth.ingest import IngestResult, Source, arxiv_reachable, arxiv_sources, ingest_sources
-from synth.pipeline import passages_of
+from synth.pipeline import passages_of, verify_against
 from synth.progress import SILENT, Progress
 from synth.retrieve import fetch_metadata
 from synth.settings import Settings
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, find_paper, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
-from synth.store.vectors import cached_embed
-from synth.verify.check import ClaimToCheck, verify_claims
+from synth.verify.check import ClaimToCheck
 from synth.verify.evidence import normalise
-from synth.verify.model import load_verifier
 from synth.verify.verdict import NOT_ENOUGH_INFO, SUPPORTED, Thresholds, Verdict
 
 logger = logging.getLogger(__name__)
@@ -152,27 +150,15 @@ def audit_report(
     papers, missing, ingested = obtain_papers(
         session, settings, parsed.references, corpus=corpus, progress=progress
     )
-    thresholds = Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold)
+    thresholds = Thresholds.of(settings.verify)
     sentences = paper_sentences(session, [p.id for p in papers])
     all_rows = [s for p in papers for s in sentences[p.id]]
     full = [recover_full_text(c.text, all_rows) if c.truncated else None for c in parsed.claims]
     texts = [f or c.text for f, c in zip(full, parsed.claims, strict=True)]
     if papers and parsed.claims:
-        verifier = load_verifier(
-            settings.nli_model, settings.verify.batch_size, settings.verify.max_length
-        )
+        to_check = [ClaimToCheck(t, None) for t in texts]
         passages = passages_of(papers, sentences)
-        with progress.task("Verifying claims", len(texts)) as task:
-            verdicts = verify_claims(
-                [ClaimToCheck(t, None) for t in texts],
-                cached_embed(session, texts),
-                passages,
-                cached_embed(session, [p.nli_text for p in passages]),
-                verifier,
-                thresholds=thresholds,
-                candidates=settings.verify.candidates,
-            )
-            task.advance(len(texts))
+        verdicts = verify_against(session, to_check, passages, settings, progress)
     else:
         names = ", ".join(m.ref.arxiv_id or m.ref.url or "?" for m in missing) or "none listed"
         reason = f"none of the report's references could be obtained ({names})"

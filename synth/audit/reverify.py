@@ -8,15 +8,13 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from synth.errors import NotFoundError
-from synth.pipeline import passages_of
+from synth.pipeline import passages_of, verify_against
 from synth.progress import SILENT, Progress
 from synth.settings import Settings
 from synth.store.models import Claim, Paper, Run, RunPaper
 from synth.store.papers import paper_sentences
 from synth.store.runs import save_verification
-from synth.store.vectors import cached_embed
-from synth.verify.check import ClaimToCheck, verify_claims
-from synth.verify.model import load_verifier
+from synth.verify.check import ClaimToCheck
 from synth.verify.verdict import Thresholds
 
 
@@ -65,22 +63,9 @@ def reverify_run(
         )
         for c in claims
     ]
-    verifier = load_verifier(
-        settings.nli_model, settings.verify.batch_size, settings.verify.max_length
-    )
-    thresholds = Thresholds(settings.verify.support_threshold, settings.verify.refute_threshold)
+    thresholds = Thresholds.of(settings.verify)
     before = _previous_verdicts(session, [c.id for c in claims])
-    with progress.task(f"Run {run.id}", len(claims)) as task:
-        verdicts = verify_claims(
-            to_check,
-            cached_embed(session, [c.text for c in to_check]),
-            passages,
-            cached_embed(session, [p.nli_text for p in passages]),
-            verifier,
-            thresholds=thresholds,
-            candidates=settings.verify.candidates,
-        )
-        task.advance(len(claims))
+    verdicts = verify_against(session, to_check, passages, settings, progress)
     for claim, verdict in zip(claims, verdicts, strict=True):
         save_verification(
             session, claim.id, verdict, model=settings.nli_model, thresholds=thresholds

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from synth.settings import VerifySettings
 from synth.verify.model import NliScores
 
 SUPPORTED, REFUTED, NOT_ENOUGH_INFO = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
@@ -37,6 +38,10 @@ _NUMBER = re.compile(r"(?<![\w.\-/\[])(\d+(?:,\d{3})*(?:\.\d+)?)(\s?%|\s?percent
 class Thresholds:
     support: float = 0.6
     refute: float = 0.6
+
+    @classmethod
+    def of(cls, verify: VerifySettings) -> Thresholds:
+        return cls(verify.support_threshold, verify.refute_threshold)
 
     def as_dict(self) -> dict[str, float]:
         return {"support": self.support, "refute": self.refute}
