@@ -80,6 +80,10 @@ METHOD_CUES = re.compile(
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:\s?%)?")
 _CITATION_ONLY = re.compile(r"^\s*\(?[A-Z][a-z]+ et al\.|^\s*\[\d+")
 _FIRST_PERSON = re.compile(r"\b(we|our|us)\b", re.IGNORECASE)
+# "(Peters et al., 2018)", "(Dai and Le, 2015; ...)", "Smith et al. (2017)", "[12]", "[3, 4]"
+_CITATION = re.compile(
+    r"\([A-Z][^()]{0,80}?\d{4}[a-z]?\)|[A-Z][a-z]+ et al\.,? \(?\d{4}|\[\d+(?:[,–-] ?\d+)*\]"
+)
 
 _NAME_PATTERNS = (
     re.compile(
@@ -143,6 +147,13 @@ def is_claim_shaped(text: str) -> bool:
     return not _CITATION_ONLY.match(text)
 
 
+def about_others(text: str, name: str | None) -> bool:
+    """A sentence reporting cited work, not the paper's own: citations and no "we" or name."""
+    if not _CITATION.search(text) or _FIRST_PERSON.search(text):
+        return False
+    return not (name and name in text)
+
+
 def classify(text: str) -> tuple[str | None, float]:
     """The claim kind a sentence's cues point to, and the cue strength."""
     numbers = len(NUMBER.findall(text))
@@ -188,7 +199,7 @@ def candidates(sentences: Sequence[SentenceRow], name: str | None) -> list[Extra
     out = []
     for s in sentences:
         weight = section_weight(s.section, s.section_kind)
-        if weight == 0.0 or not is_claim_shaped(s.text):
+        if weight == 0.0 or not is_claim_shaped(s.text) or about_others(s.text, name):
             continue
         kind, cue = classify(s.text)
         if kind is None:

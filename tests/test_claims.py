@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from sqlmodel import Session, select
 
-from synth.claims import classify, decontextualise, extract_claims, is_claim_shaped, model_name
+from synth.claims import (
+    about_others,
+    classify,
+    decontextualise,
+    extract_claims,
+    is_claim_shaped,
+    model_name,
+)
 from synth.embed import embed
 from synth.store.models import Paper
 from synth.store.papers import paper_sentences
@@ -41,6 +48,21 @@ def test_decontextualise_names_the_model_and_keeps_the_rest():
 )
 def test_classify(sentence, kind):
     assert classify(sentence)[0] == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Language model pre-training has shown to be effective (Dai and Le, 2015).", True),
+        ("Smith et al. (2017) found that dropout helps small models.", True),
+        ("Earlier systems relied on bilingual lexicons [12, 14].", True),
+        ("We outperform the model of Peters et al. (2018) by 2 points.", False),
+        ("BERT improves on ELMo (Peters et al., 2018) on all tasks.", False),
+        ("Pre-training helps on all eleven tasks.", False),
+    ],
+)
+def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected):
+    assert about_others(sentence, "BERT") is expected
 
 
 def test_fragments_are_not_claims():
