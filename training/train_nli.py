@@ -49,6 +49,32 @@ def load_split(path: Path, sources: set[str] | None = None) -> list[dict]:
     return [r for r in rows if sources is None or r["source"] in sources]
 
 
+def mixture(rows: list[dict], spec: list[str], rng: random.Random) -> list[dict]:
+    """Rows re-weighted by source: ``["scifact=3", "fever=0.3"]`` repeats or samples rows.
+
+    A factor above 1 repeats a source's rows (the fraction sampled); below 1 keeps that share;
+    0 drops the source. Sources not named keep factor 1.
+    """
+    factors = {k: float(v) for k, v in (item.split("=", 1) for item in spec)}
+    out = []
+    for r in rows:
+        f = factors.get(r["source"], 1.0)
+        n = int(f) + (1 if rng.random() < f - int(f) else 0)
+        out += [r] * n
+    rng.shuffle(out)
+    return out
+
+
+def label_weights(rows: list[dict], cap: float = 3.0) -> dict[str, float]:
+    """Inverse-frequency weights of the 3-way labels (mean 1), so rare verdicts count.
+
+    Scientific evidence is mostly neutral; unweighted, the model learns to say neutral.
+    """
+    counts = {name: sum(r["label"] == name for r in rows) for name in LABELS}
+    total = sum(counts.values())
+    return {k: min(cap, total / (len(LABELS) * v)) if v else 1.0 for k, v in counts.items()}
+
+
 def target(label: str) -> int:
     return TWO_WAY if label == "not_entailment" else LABEL_ID[label]
 
@@ -205,6 +231,14 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=0.06)
     ap.add_argument("--two-way-weight", type=float, default=1.0)
     ap.add_argument("--no-two-way", action="store_true", help="leave the 2-way sets out")
+    ap.add_argument(
+        "--mix",
+        action="append",
+        default=[],
+        metavar="SOURCE=FACTOR",
+        help="repeat (>1) or subsample (<1) a source's rows, e.g. --mix scifact=3",
+    )
+    ap.add_argument("--class-weights", action="store_true", help="inverse-frequency label weights")
     ap.add_argument("--max-steps", type=int, default=0, help="stop early (timing runs)")
     ap.add_argument("--evals-per-epoch", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
@@ -225,10 +259,15 @@ def main() -> None:
         id2label=dict(enumerate(LABELS)),
         label2id=LABEL_ID,
     )
-    rows = load_split(args.splits / "train.jsonl")
+    rows = mixture(load_split(args.splits / "train.jsonl"), args.mix, rng)
     if args.no_two_way:
         rows = [r for r in rows if r["label"] != "not_entailment"]
     items = encode(tokenizer, rows, args.max_length)
+    if args.class_weights:
+        weights = label_weights(rows)
+        print("label weights:", {k: round(v, 3) for k, v in weights.items()}, flush=True)
+        for row, item in zip(rows, items, strict=True):
+            item["w"] = weights.get(row["label"], 1.0)
     dev = {}
     for path in sorted(args.splits.glob("dev_*.jsonl")):
         dev_rows = load_split(path)
