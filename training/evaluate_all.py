@@ -11,6 +11,9 @@ import argparse
 import json
 from pathlib import Path
 
+from calibrate_model import SETS as CALIBRATION_SETS
+from calibrate_model import half_of
+
 from synth.verify.evaluate import evaluate, read_examples
 from synth.verify.model import Verifier
 
@@ -30,6 +33,12 @@ def main() -> None:
     ap.add_argument("--model", required=True)
     ap.add_argument("--splits", type=Path, default=Path("training/splits"))
     ap.add_argument("--out", type=Path)
+    ap.add_argument(
+        "--half",
+        choices=("all", "report"),
+        default="all",
+        help="report: only the half of each calibration set that calibrate_model.py did not see",
+    )
     args = ap.parse_args()
     verifier = Verifier(args.model, batch_size=64)
     results = {}
@@ -37,7 +46,10 @@ def main() -> None:
         path = args.splits / f"{name}.jsonl"
         if not path.exists():
             continue
-        r = evaluate(verifier, read_examples(path))
+        examples = read_examples(path)
+        if args.half == "report" and name in CALIBRATION_SETS:
+            examples = [e for e in examples if half_of(e.premise, e.hypothesis) == "report"]
+        r = evaluate(verifier, examples)
         results[name] = {"about": about, **r.summary()}
         print(
             f"{name:15s} n={r.n:5d} accuracy {r.accuracy:.4f} macro-F1 {r.macro_f1:.4f} "
