@@ -188,21 +188,20 @@ def ingest_sources(
     """Extract and store every source not stored from the same bytes already."""
     from synth.extract import extract_many
 
-    todo: list[tuple[Source, str]] = []
+    todo: list[Source] = []
     for source in sources:
-        digest = file_sha256(source.path)
-        stored = find_by_hash(session, digest)
+        stored = find_by_hash(session, file_sha256(source.path))
         if stored is not None and (source.arxiv_id in (None, stored.arxiv_id)):
             if source.meta is not None:
                 update_info(session, stored, info_for(source, None))
             result.unchanged += 1
             result.arxiv_ids.append(stored.arxiv_id)
         else:
-            todo.append((source, digest))
-    by_path = {s.path: s for s, _ in todo}
+            todo.append(source)
+    by_path = {s.path: s for s in todo}
     with progress.task("Extracting text", len(todo)) as task:
         for path, doc in extract_many(
-            [s.path for s, _ in todo], workers=settings.extract.workers, settings=settings.extract
+            list(by_path), workers=settings.extract.workers, settings=settings.extract
         ):
             task.advance()
             source = by_path[path]
