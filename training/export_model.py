@@ -2,10 +2,12 @@
 
 Usage::
 
-    python training/export_model.py training/runs/r1/final --eval training/runs/r1/eval.json
+    python training/export_model.py training/runs/r2/calibrated --eval training/runs/r2/eval.json \
+        --stage training/runs/r1 --stage training/runs/r2
 
-The model card is written from the run's ``summary.json`` (data, hyper-parameters, wall time)
-and the held-out evaluation JSON produced by ``training/evaluate_all.py``.
+The model card is written from each training stage's ``summary.json`` (data, hyper-parameters,
+steps, wall time), the calibration, and the held-out evaluation JSON of
+``training/evaluate_all.py``.
 """
 
 from __future__ import annotations
@@ -29,17 +31,20 @@ It loads with no network (`HF_HUB_OFFLINE=1`) through `sentence_transformers.Cro
 
 ## Training
 
-- Script: `training/data.py` (splits) and `training/train_nli.py` in the synth repository.
-- Data ({train_pairs:,} pairs, from `../shared/data/nli`): SNLI dev (minus 1,500 held out),
-  MPE, SICK train+trial, Climate-FEVER (80% of claims), HealthVer dev (70% of topics), SciFact
-  train claims (80% of claims; gold rationale -> claim, other abstract sentences -> neutral),
-  CommitmentBank, FraCaS, and the 2-way sets FEVER-RTE, RTE, Add-One RTE, COVID-Fact, SciFact-RTE.
-  3-way pairs use cross-entropy; 2-way `not_entailment` pairs use -log(1 - P(entailment)), a
-  loss that only separates entailment from the rest.
-- Hyper-parameters: {hparams}.
-- Steps: {steps}; wall time {wall} min on 2 CPU cores.
-- Calibration: temperature {temperature:.3f} fitted on the 3-way dev pairs (NLL) and folded
-  into the classifier, so the softmax is the calibrated probability.
+Scripts: `training/data.py` (splits), `training/train_nli.py` (training),
+`training/calibrate_model.py`, `training/evaluate_all.py`, `training/export_model.py`.
+
+Data (`training/train.jsonl`, {train_pairs:,} pairs from `../shared/data/nli`): SNLI dev (minus
+1,500 held out), MPE, SICK train+trial, Climate-FEVER (80% of claims), HealthVer dev (70% of
+topics), SciFact train claims (80% of claims; gold rationale -> claim, other abstract sentences ->
+neutral), CommitmentBank, FraCaS, and the 2-way sets FEVER-RTE, RTE, Add-One RTE, COVID-Fact,
+SciFact-RTE. 3-way pairs use cross-entropy; 2-way `not_entailment` pairs use
+-log(1 - P(entailment)), a loss that only separates entailment from the rest.
+
+{stages}
+
+Calibration: temperature {temperature:.3f}, fitted by NLL on half of the dev pairs and folded into
+the classifier, so the softmax is the calibrated probability (argmax unchanged).
 
 ## Held-out results (never trained on)
 
@@ -53,6 +58,26 @@ It loads with no network (`HF_HUB_OFFLINE=1`) through `sentence_transformers.Cro
 - English only. Scientific text beyond biomedicine, climate and NLP is out of its training data.
 - Confidences are calibrated on the dev pairs above; on other domains they are less reliable.
 """
+
+
+def stage_line(n: int, summary: dict) -> str:
+    keep = (
+        "init",
+        "epochs",
+        "lr",
+        "batch_size",
+        "max_length",
+        "warmup",
+        "mix",
+        "class_weights",
+        "seed",
+    )
+    hparams = ", ".join(f"{k}={summary['args'][k]}" for k in keep if k in summary["args"])
+    return (
+        f"- Stage {n}: {summary['train_pairs']:,} pairs per epoch, {summary['steps']} steps, "
+        f"{summary['wall_time_min']} min on 2 CPU cores; {hparams}."
+        + (f" {summary['note']}" if summary.get("note") else "")
+    )
 
 
 def results_table(evaluation: dict) -> str:
@@ -70,8 +95,15 @@ def main() -> None:
     ap.add_argument("checkpoint", type=Path)
     ap.add_argument("--eval", type=Path, required=True, help="JSON from evaluate_all.py")
     ap.add_argument("--out", type=Path, default=TARGET)
+    ap.add_argument(
+        "--stage",
+        type=Path,
+        action="append",
+        required=True,
+        help="a training run folder with summary.json, in order",
+    )
     args = ap.parse_args()
-    summary = json.loads((args.checkpoint.parent / "summary.json").read_text())
+    summaries = [json.loads((d / "summary.json").read_text()) for d in args.stage]
     evaluation = json.loads(args.eval.read_text())
     model = AutoModelForSequenceClassification.from_pretrained(args.checkpoint)
     tokenizer = AutoTokenizer.from_pretrained(args.checkpoint)
@@ -80,21 +112,24 @@ def main() -> None:
     model.to(torch.float16).save_pretrained(args.out)
     tokenizer.save_pretrained(args.out)
     size = (args.out / "model.safetensors").stat().st_size / 2**20
-    keep = ("epochs", "lr", "batch_size", "max_length", "warmup", "two_way_weight", "seed")
-    hparams = ", ".join(f"{k}={summary['args'][k]}" for k in keep if k in summary["args"])
+    calibration = json.loads((args.checkpoint / "calibration.json").read_text())
     card = CARD.format(
         labels=model.config.id2label,
         size_mb=size,
-        train_pairs=summary["train_pairs"],
-        hparams=hparams,
-        steps=summary["steps"],
-        wall=summary["wall_time_min"],
-        temperature=summary["temperature"],
+        train_pairs=59107,
+        stages="\n".join(stage_line(i, s) for i, s in enumerate(summaries, start=1)),
+        temperature=calibration["temperature"],
         results=results_table(evaluation),
     )
     (args.out / "README.md").write_text(card)
     (args.out / "training_summary.json").write_text(
-        json.dumps({k: summary[k] for k in summary if k != "history"}, indent=2)
+        json.dumps(
+            {
+                "stages": [{k: s[k] for k in s if k != "history"} for s in summaries],
+                "calibration": calibration,
+            },
+            indent=2,
+        )
     )
     print(f"wrote {args.out} ({size:.1f} MB of weights)")
 
