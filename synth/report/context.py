@@ -205,13 +205,28 @@ def methodology_text(stats: dict, settings) -> list[str]:
     ]
 
 
-def results_text(stats: dict, claims: list[ClaimView]) -> list[str]:
+def per_paper(claims: list[ClaimView], refs: list[Reference]) -> list[str]:
+    """One line per paper: how many of its claims each verdict got."""
+    lines = []
+    for ref in refs:
+        mine = [c for c in claims if c.ref == ref.number]
+        counts = {v: sum(c.verdict == v for c in mine) for v in LABEL_NAMES}
+        detail = ", ".join(f"{n} {LABEL_NAMES[v]}" for v, n in counts.items())
+        lines.append(
+            f"[{ref.number}] {ref.author_line} ({ref.year or 'n.d.'}): "
+            f"{len(mine)} claims ({detail})."
+        )
+    return lines
+
+
+def results_text(stats: dict, claims: list[ClaimView], refs: list[Reference]) -> list[str]:
     by = stats["claims_by_verdict"]
     lines = [
         f"{stats['papers_read']} papers read; {stats['claims']} claims extracted: "
         f"{by[SUPPORTED]} supported, {by[REFUTED]} refuted, {by[NOT_ENOUGH_INFO]} not enough info.",
         f"{stats['claims_cross_paper']} verdicts rest on evidence from another paper than the "
         "claim's own (cross-paper corroboration or contradiction).",
+        *per_paper(claims, refs),
     ]
     if stats["failures"]:
         names = ", ".join(f["paper"] for f in stats["failures"])
@@ -255,7 +270,7 @@ def build_view(result, settings) -> ReportView:
             "can be traced to a sentence and a page.",
         ],
         methodology=methodology_text(stats, settings),
-        results=results_text(stats, claims),
+        results=results_text(stats, claims, refs),
         limitations=limitations_text(stats),
         claims=claims,
         references=refs,
