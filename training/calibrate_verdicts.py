@@ -23,13 +23,13 @@ from synth.embed import embed
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.evidence import Passage
 from synth.verify.model import Verifier
-from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds
+from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds, decide
 
 GOLD = {"entailment": SUPPORTED, "contradiction": REFUTED, "neutral": NOT_ENOUGH_INFO}
 
 
-def best_scores(records: list[dict], verifier: Verifier, candidates: int) -> list[tuple]:
-    """(gold verdict, best P(entailment), best P(contradiction)) per claim, after the rules."""
+def scored_claims(records: list[dict], verifier: Verifier, candidates: int) -> list[tuple]:
+    """(gold verdict, scored evidence) per claim: all of the rule but the thresholds."""
     out = []
     for rec in records:
         passages = [Passage(s, 0, "doc", None) for s in rec["sentences"]]
@@ -44,18 +44,8 @@ def best_scores(records: list[dict], verifier: Verifier, candidates: int) -> lis
             thresholds=Thresholds(0.5, 0.5),
             candidates=candidates,
         )
-        support = max(e.scores.entailment for e in verdict.evidence)
-        refute = max(e.refute_prob for e in verdict.evidence)
-        out.append((GOLD[rec["label"]], support, refute))
+        out.append((GOLD[rec["label"]], verdict.evidence))
     return out
-
-
-def decide(support: float, refute: float, ts: float, tr: float) -> str:
-    if support >= ts and support > refute:
-        return SUPPORTED
-    if refute >= tr:
-        return REFUTED
-    return NOT_ENOUGH_INFO
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -75,12 +65,13 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=8)
     args = ap.parse_args()
     records = [json.loads(line) for line in args.claims.open()]
-    rows = best_scores(records, Verifier(args.model), args.candidates)
-    gold = [g for g, _, _ in rows]
+    rows = scored_claims(records, Verifier(args.model), args.candidates)
+    gold = [g for g, _ in rows]
     grid = []
     for ts in np.arange(0.5, 0.96, 0.05):
         for tr in np.arange(0.5, 0.96, 0.05):
-            pred = [decide(s, r, ts, tr) for _, s, r in rows]
+            th = Thresholds(float(ts), float(tr))
+            pred = [decide(evidence, th).verdict for _, evidence in rows]
             acc = float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
             grid.append((macro_f1(gold, pred), acc, round(float(ts), 2), round(float(tr), 2)))
     grid.sort(reverse=True)

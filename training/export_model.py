@@ -48,6 +48,11 @@ the classifier, so the softmax is the calibrated probability (argmax unchanged).
 
 ## Held-out results (never trained on)
 
+For SNLI, SciFact, HealthVer and Climate-FEVER the figures are on the half of each dev split
+that the calibration did not see. The checkpoint itself was chosen among the 6 evaluations of
+stage 2 on the full dev splits, so these figures carry a small selection bias. No SciTail data
+is available here; COVID-Fact and RTE stand in for entail-vs-not scoring.
+
 {results}
 
 ## Limits
@@ -55,6 +60,10 @@ the classifier, so the softmax is the calibrated probability (argmax unchanged).
 - A 22M-parameter model: it reads single sentences well but misses long-range reasoning,
   arithmetic and most world knowledge; numbers are handled by synth's figures rule, not by the
   model.
+- Learned conventions of SNLI: an unrelated sentence about a photo-like scene ("a man plays a
+  guitar" / "the stock market closed higher") tends to be called contradiction, not neutral.
+- Exclusive statements are weak spots: "trained only on English" against "trained on Chinese
+  only" comes out neutral (0.69), not contradiction.
 - English only. Scientific text beyond biomedicine, climate and NLP is out of its training data.
 - Confidences are calibrated on the dev pairs above; on other domains they are less reliable.
 """

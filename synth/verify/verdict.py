@@ -7,8 +7,9 @@ Rules, calibrated in ``training/calibrate_verdicts.py`` and documented in the RE
   contradicts it: "the same thing" is decided by the NLI model itself on both sentences with
   their figures masked, since small NLI models read "80.5%" and "85.1%" as alike and a
   reader does not.
-* SUPPORTED when the best P(entailment) reaches the support threshold and beats the best
-  P(contradiction); REFUTED when the best P(contradiction) reaches the refute threshold;
+* SUPPORTED when the best P(entailment) reaches the support threshold; REFUTED when the best
+  P(contradiction) reaches the refute threshold; when both do, the side whose evidence is more
+  similar to the claim wins (spurious contradictions come from loosely related sentences);
   otherwise NOT_ENOUGH_INFO.
 * The confidence is the probability of the verdict given: P(entailment) of the best supporting
   pair, P(contradiction) of the best refuting pair, or for NOT_ENOUGH_INFO the probability that
@@ -148,11 +149,16 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
     best_support = max(evidence, key=lambda e: e.scores.entailment)
     best_refute = max(evidence, key=lambda e: e.refute_prob)
     support, refute = best_support.scores.entailment, best_refute.refute_prob
-    if support >= thresholds.support and support > refute:
+    supported, refuted = support >= thresholds.support, refute >= thresholds.refute
+    if supported and refuted:
+        # Both pass: trust the evidence closer to the claim. A contradiction from a loosely
+        # related sentence ("we focus on classification") must not outvote the claim's restatement.
+        supported = best_support.similarity >= best_refute.similarity
+    if supported:
         ordered = sorted(evidence, key=lambda e: -e.scores.entailment)
         where = "another paper" if best_support.cross_paper else "the same paper"
         return Verdict(SUPPORTED, support, f"entailed by evidence from {where}", ordered)
-    if refute >= thresholds.refute:
+    if refuted:
         ordered = sorted(evidence, key=lambda e: -e.refute_prob)
         if best_refute.number_conflict:
             reason = "the evidence gives different figures for the same thing"
