@@ -21,7 +21,10 @@ ENTAILED = [
 ]
 CONTRADICTED = [
     ("A man is playing a guitar on stage in front of a crowd.", "Nobody is playing any music."),
-    ("The model was trained only on English text.", "The model was trained on Chinese text only."),
+    (
+        "Adding dropout improved accuracy on all six datasets.",
+        "Adding dropout lowered accuracy on all six datasets.",
+    ),
     (
         "Global temperatures have risen over the last century.",
         "Global temperatures have fallen over the last century.",
@@ -29,8 +32,9 @@ CONTRADICTED = [
     ("The cat is sleeping on the sofa.", "The cat is running in the garden."),
 ]
 UNRELATED = [
+    # Not a photo caption: SNLI labels unrelated captions of one scene "contradiction".
     (
-        "A man is playing a guitar on stage in front of a crowd.",
+        "The corpus contains one million dialogues from Ubuntu chat logs.",
         "The stock market closed higher on Tuesday.",
     ),
     (
