@@ -17,13 +17,14 @@ from synth.cli._common import (
     build_settings,
     open_session,
 )
+from synth.settings import NLI_BATCH_SIZE
 
 
 @app.command("eval-nli")
 def eval_nli(
     file: Annotated[Path, typer.Argument(help="JSON lines {premise, hypothesis, label}.")],
     model: ModelOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Pairs per forward pass.")] = 64,
+    batch_size: Annotated[int, typer.Option(help="Pairs per forward pass.")] = NLI_BATCH_SIZE,
 ) -> None:
     """Measure an NLI model on labelled pairs: per-class precision/recall, accuracy, macro-F1.
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.errors import ModelError
-from synth.settings import SHIPPED_MODEL
+from synth.settings import NLI_BATCH_SIZE, SHIPPED_MODEL
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class Verifier:
         self,
         model: str = SHIPPED_MODEL,
         *,
-        batch_size: int = 64,
+        batch_size: int = NLI_BATCH_SIZE,
         max_length: int = 256,
         backend: str = "torch",
     ) -> None:
@@ -232,7 +232,10 @@ def _load_cross_encoder(path_or_id: str, max_length: int, backend: str):
 
 @cache
 def load_verifier(
-    model: str = SHIPPED_MODEL, batch_size: int = 64, max_length: int = 256, backend: str = "torch"
+    model: str = SHIPPED_MODEL,
+    batch_size: int = NLI_BATCH_SIZE,
+    max_length: int = 256,
+    backend: str = "torch",
 ) -> Verifier:
     """The verifier for ``model``, loaded once per process."""
     logger.info("loading NLI model %s", model)
