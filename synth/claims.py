@@ -130,6 +130,26 @@ def section_weight(name: str, kind: str) -> float:
     return 0.25  # method and model sections: only strongly cued sentences make it
 
 
+_CAPTION = re.compile(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*:")
+_NUMERIC_TOKEN = re.compile(r"^[-+]?\d+(?:[.,]\d+)*[%k]?$|^[-–—]$")
+# Eight words in a row with no lower-case word between: column headers, not prose.
+_CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,}")
+
+
+def looks_garbled(text: str) -> bool:
+    """Text with a table or caption spliced in by PDF extraction ("... task Model SST 1k SST 2k
+    ... Table 3: ..."): neither a claim nor usable evidence.
+    """
+    caption = _CAPTION.search(text)
+    if caption and caption.start() > 0:
+        return True
+    tokens = text.split()
+    numeric = sum(bool(_NUMERIC_TOKEN.match(t)) for t in tokens)
+    if numeric >= 5 and numeric > 0.25 * len(tokens):
+        return True
+    return bool(_CAPITALISED_RUN.search(text))
+
+
 def is_claim_shaped(text: str) -> bool:
     """A complete declarative sentence of reasonable length, not a fragment or formula."""
     words = text.split()
@@ -142,7 +162,7 @@ def is_claim_shaped(text: str) -> bool:
     if text.rstrip().endswith("?"):
         return False
     letters = sum(ch.isalpha() for ch in text)
-    if letters / max(1, len(text)) < 0.6:  # tables and equations
+    if letters / max(1, len(text)) < 0.6 or looks_garbled(text):  # tables and equations
         return False
     return not _CITATION_ONLY.match(text)
 

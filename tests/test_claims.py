@@ -12,6 +12,7 @@ from synth.claims import (
     decontextualise,
     extract_claims,
     is_claim_shaped,
+    looks_garbled,
     model_name,
 )
 from synth.embed import embed
@@ -63,6 +64,25 @@ def test_classify(sentence, kind):
 )
 def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected):
     assert about_others(sentence, "BERT") is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We observe that sentence level transfer learning can achieve surprisingly good task Model "
+        "SST 1k SST 2k SST 4k Sentence & Word Embedding Transfer Learning Baselines.",
+        "In Table 3, we also observe a strong gain in accuracy SemEval 2017 en-es en-de Table 4: "
+        "Cross-lingual wordsim task.",
+        "Machine translation baselines 81.9 - 77.8 75.9 - - 70.7 76.6 61.6 were reported.",
+    ],
+)
+def test_text_with_tables_spliced_in_is_garbled(text):
+    assert looks_garbled(text)
+
+
+def test_ordinary_sentences_are_not_garbled():
+    assert not looks_garbled("Table 2 shows that BERT outperforms ELMo by 4.5 points on GLUE.")
+    assert not looks_garbled("We use the Adam optimizer with a learning rate of 0.001.")
 
 
 def test_fragments_are_not_claims():

@@ -51,6 +51,15 @@ def test_figure_status():
     assert figure_status(CLAIM, CLAIM) == FIGURES_OK
     assert figure_status(CLAIM, "BERT obtains a high GLUE score.") == FIGURES_MISSING
     assert figure_status("BERT is bidirectional.", CLAIM) == FIGURES_OK
+    # Rounded in the claim, exact in the evidence: the same figure.
+    assert figure_status("BERT gains more than 9 points.", "BERT gains 9.1 points.") == FIGURES_OK
+    assert (
+        figure_status(
+            "XLNet wins on 18 tasks: 7 GLUE, 3 reading, 7 classification.",
+            "XLNet wins on 18 of 20 tasks.",
+        )
+        == FIGURES_MISSING
+    )
 
 
 def test_masking_leaves_only_the_statement():

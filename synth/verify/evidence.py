@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.claims import decontextualise, model_name
+from synth.claims import decontextualise, looks_garbled, model_name
 from synth.embed import top_k
 from synth.store.papers import SentenceRow
 
@@ -50,7 +50,7 @@ def paper_passages(paper, rows: Sequence[SentenceRow]) -> list[Passage]:
     name = model_name(paper.title, paper.abstract)
     out = []
     for i, s in enumerate(rows):
-        if s.section_kind == "title":
+        if s.section_kind == "title" or looks_garbled(s.text):
             continue
         premise = decontextualise(s.text, name)
         if i > 0 and _ANAPHOR.match(s.text) and rows[i - 1].section == s.section:

@@ -48,16 +48,27 @@ class Thresholds:
         return {"support": self.support, "refute": self.refute}
 
 
-def numbers(text: str) -> set[float]:
-    """The figures a sentence states, as values (years 1900-2099 and list markers left out)."""
-    out = set()
+def figures(text: str) -> list[tuple[float, int]]:
+    """(value, decimals) of each figure a sentence states; years 1900-2099 left out."""
+    out = []
     for m in _NUMBER.finditer(text):
         raw = m.group(1).replace(",", "")
         value = float(raw)
         if m.group(2) is None and "." not in raw and 1900 <= value <= 2099:
             continue  # a year, not a measurement
-        out.add(value)
+        out.append((value, len(raw.split(".")[1]) if "." in raw else 0))
     return out
+
+
+def numbers(text: str) -> set[float]:
+    """The values of the figures a sentence states."""
+    return {value for value, _ in figures(text)}
+
+
+def _attested(value: float, decimals: int, given: list[tuple[float, int]]) -> bool:
+    """The claim's figure is among the given ones at the claim's precision ("9" covers 9.1)."""
+    tolerance = 0.5 * 10**-decimals + 1e-9
+    return any(abs(value - g) <= tolerance for g, _ in given)
 
 
 def mask_numbers(text: str) -> str:
@@ -68,18 +79,19 @@ def mask_numbers(text: str) -> str:
 def figure_status(claim: str, evidence: str) -> str:
     """How the evidence stands to the claim's figures.
 
-    ``ok``: the claim states no figure, or the evidence gives all of them;
-    ``missing``: the evidence gives no figures at all;
-    ``differs``: the evidence gives figures, but not the claim's.
+    ``ok``: the claim states no figure, or the evidence gives all of them (at the claim's
+    precision);
+    ``missing``: the evidence gives fewer figures than the claim: less detail, not other values;
+    ``differs``: the evidence gives as many figures or more, but not the claim's.
     """
-    claimed = numbers(claim)
+    claimed = figures(claim)
     if not claimed:
         return FIGURES_OK
-    given = numbers(evidence)
-    if not given:
-        return FIGURES_MISSING
-    if all(any(abs(c - g) < 1e-9 for g in given) for c in claimed):
+    given = figures(evidence)
+    if all(_attested(value, decimals, given) for value, decimals in claimed):
         return FIGURES_OK
+    if len(given) < len(claimed):
+        return FIGURES_MISSING
     return FIGURES_DIFFER
 
 
