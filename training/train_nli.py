@@ -8,9 +8,8 @@ entailment is without claiming to know whether a non-entailed pair is neutral or
 Batches are grouped by length (pairs sorted inside shuffled pools) so a batch pads to its own
 longest pair rather than to ``--max-length``: on 2 CPU cores that is most of the speed.
 
-After training, a temperature is fitted on the 3-way dev pairs (minimising NLL) and folded into
-the classifier layer (weights and bias divided by T), so any loader of the saved model, ours or
-plain ``CrossEncoder``, gets calibrated probabilities.
+The checkpoint with the best dev objective is saved as ``best``; calibration is a separate step
+(``training/calibrate_model.py``), fitted on half of the dev pairs so the other half can report.
 
 Usage::
 
@@ -189,18 +188,6 @@ def score(logits: np.ndarray, rows: list[dict]) -> dict[str, float]:
     return {"accuracy": acc, "macro_f1": macro_f1(gold, pred, [0, 1, 2])}
 
 
-def fit_temperature(logits: np.ndarray, gold: np.ndarray) -> float:
-    """Temperature minimising NLL on held-out pairs (grid then golden refinement)."""
-    t_logits = torch.tensor(logits)
-    t_gold = torch.tensor(gold)
-
-    def nll(t: float) -> float:
-        return float(F.cross_entropy(t_logits / t, t_gold))
-
-    grid = np.exp(np.linspace(math.log(0.3), math.log(5.0), 60))
-    return float(min(grid, key=nll))
-
-
 def evaluate(model, dev: dict[str, tuple[list[dict], list[dict]]]) -> dict[str, dict]:
     results = {}
     for name, (rows, items) in dev.items():
@@ -339,41 +326,16 @@ def main() -> None:
                     model.save_pretrained(args.out / "best")
                     tokenizer.save_pretrained(args.out / "best")
 
-    # Calibrate the best checkpoint and fold the temperature into its classifier.
-    model = AutoModelForSequenceClassification.from_pretrained(args.out / "best")
-    three_way = [
-        (r, it)
-        for n, (rs, its) in dev.items()
-        for r, it in zip(rs, its, strict=True)
-        if r["label"] != "not_entailment" and n != "dev_sick"
-    ]
-    logits = predict_logits(model, [it for _, it in three_way])
-    gold = np.array([LABEL_ID[r["label"]] for r, _ in three_way])
-    temp = fit_temperature(logits, gold)
-    with torch.no_grad():
-        model.classifier.weight /= temp
-        model.classifier.bias /= temp
-    model.config.synth_temperature = temp
-    model.save_pretrained(args.out / "final")
-    tokenizer.save_pretrained(args.out / "final")
-    final = evaluate(model, dev)
     summary = {
         "args": {k: str(v) for k, v in vars(args).items()},
         "train_pairs": len(items),
         "steps": step,
-        "temperature": temp,
         "best_objective": best,
-        "final": final,
         "history": history,
         "wall_time_min": round((time.time() - t0) / 60, 1),
     }
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
-    print(
-        json.dumps(
-            {"temperature": temp, "final": final, "wall_time_min": summary["wall_time_min"]}
-        ),
-        flush=True,
-    )
+    print(json.dumps({"best_objective": best, "wall_time_min": summary["wall_time_min"]}))
 
 
 if __name__ == "__main__":
