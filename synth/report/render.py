@@ -10,12 +10,13 @@ import json
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BaseLoader, Environment, PackageLoader, StrictUndefined
 
 from synth.errors import ConfigError
 from synth.report.context import ReportView
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The top-level templates/ folder, installed as the package synth.templates (see setup.py).
+TEMPLATES_PACKAGE = "synth.templates"
 FORMATS = {"text": "report.txt.j2", "markdown": "report.md.j2", "html": "report.html.j2"}
 AUDIT_FORMATS = {"text": "audit.txt.j2", "markdown": "audit.md.j2", "html": "audit.html.j2"}
 SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
@@ -26,16 +27,27 @@ def md_cell(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-@cache
-def environment(folder: Path = TEMPLATES_DIR) -> Environment:
+def template_loader() -> BaseLoader:
+    """synth's templates, found through the import system (wheel or editable install alike)."""
+    return PackageLoader(TEMPLATES_PACKAGE, ".")
+
+
+def make_environment(loader: BaseLoader | None = None) -> Environment:
+    """A Jinja2 environment over synth's templates: HTML autoescaped, undefined names fail."""
     env = Environment(
-        loader=FileSystemLoader(folder),
+        loader=loader or template_loader(),
         autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
     env.filters["mdcell"] = md_cell
     return env
+
+
+@cache
+def environment() -> Environment:
+    """The shared environment of the command line (templates are read once per process)."""
+    return make_environment()
 
 
 def format_for(fmt: str | None, output: Path | None) -> str:

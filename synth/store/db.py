@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import logging
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -23,7 +24,9 @@ from synth.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "db"
+# The top-level db/ folder, installed as the package synth.migrations (see setup.py); Alembic
+# needs a real folder, which an installed wheel or an editable checkout both are.
+MIGRATIONS_DIR = Path(str(resources.files("synth.migrations")))
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
@@ -57,8 +60,8 @@ def make_engine(url: str) -> Engine:
 def _alembic_config() -> Config:
     if not (MIGRATIONS_DIR / "env.py").exists():
         raise StoreError(
-            f"database migrations not found in {MIGRATIONS_DIR}; install synth from its "
-            "source checkout (pip install -e .)"
+            f"database migrations not found in {MIGRATIONS_DIR}; reinstall synth "
+            "(pip install synth, or pip install -e . in a checkout)"
         )
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

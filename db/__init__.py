@@ -1,0 +1,1 @@
+"""Alembic migrations of synth's database; installed as ``synth.migrations``."""
