@@ -13,7 +13,19 @@ Held out from training, so every number we report is on pairs the model never sa
 - ``dev_climate``: Climate-FEVER pairs of 20% of claims (split by claim id).
 - ``dev_sick``: SICK TEST (an official test split: measured, never trained on).
 - ``dev_covidfact``, ``dev_rte``: the official 2-way dev splits (entail vs not).
-Everything else that carries a train role in the MANIFEST goes into ``train.jsonl``.
+- ``dev_lingnli`` (1,500 LingNLI validation pairs, MNLI-style), ``dev_anli`` (ANLI R1-R3 dev,
+  adversarial: measured, never trained on), ``dev_gen`` (held-out documents of
+  ``training/generate.py``'s rewrite families, scored per family).
+Everything else that carries a train role in the MANIFEST goes into ``train.jsonl``, with the
+human-labelled pairs of ``../shared/data/nli_more`` (LingNLI train, ConjNLI adversarial train,
+counterfactually revised SNLI, TaxiNLI) and the generated ``gen_train.jsonl`` when present.
+
+SciFact, split by cited document (``claims_scifact_fit.jsonl`` / ``claims_scifact_report.jsonl``,
+SciFact-format claims for ``synth eval-claims``): the shipped v1 model was trained on 80% of the
+claims by claim id, so a claim is clean only when none of its cited abstracts is cited by a
+training claim. Clean claims are split by connected document groups into a half that fits the
+claim-level decision and a half that only reports; claims of the old dev that share an abstract
+with training go to the fitting half (never to the reporting half).
 
 Usage::
 
@@ -212,6 +224,96 @@ def scifact_claim_level(root: Path, dev_texts: set[str]) -> list[dict]:
     return out
 
 
+def scifact_dev_claim_ids(root: Path, dev_fraction: float = 0.2) -> set[int]:
+    """The claim ids of v1's SciFact dev split, by replaying ``build``'s random draws."""
+    rng = random.Random(SEED)
+    rng.shuffle(snli(root))
+    split_groups(climate_fever(root), rng, 0.2)
+    split_groups(healthver(root), rng, 0.3)
+    ids = sorted({c["id"] for c in read_jsonl(root / "scifact/claims_train.jsonl")})
+    rng.shuffle(ids)
+    return set(ids[: int(len(ids) * dev_fraction)])
+
+
+def scifact_doc_split(root: Path, dev_ids: set[int]) -> tuple[list[dict], list[dict]]:
+    """(fit, report) SciFact-format claims with no cited abstract shared with training claims.
+
+    Claims are grouped by shared cited documents (union-find), and whole groups go to one half.
+    """
+    claims = list(read_jsonl(root / "scifact/claims_train.jsonl"))
+    seen = {int(d) for c in claims if c["id"] not in dev_ids for d in c.get("cited_doc_ids", [])}
+    dev = [c for c in claims if c["id"] in dev_ids]
+    clean = [c for c in dev if not seen & {int(d) for d in c.get("cited_doc_ids", [])}]
+    dirty = [c for c in dev if c not in clean]
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for c in clean:
+        docs = [f"d{d}" for d in c.get("cited_doc_ids", [])] or [f"c{c['id']}"]
+        for d in docs[1:]:
+            parent[find(d)] = find(docs[0])
+    groups: dict[str, list[dict]] = {}
+    for c in clean:
+        first = f"d{c['cited_doc_ids'][0]}" if c.get("cited_doc_ids") else f"c{c['id']}"
+        groups.setdefault(find(first), []).append(c)
+    keys = sorted(groups)
+    random.Random(SEED).shuffle(keys)
+    report = [c for k in keys[: len(keys) // 2] for c in groups[k]]
+    fit = [c for k in keys[len(keys) // 2 :] for c in groups[k]] + dirty
+    return fit, report
+
+
+def nli_more(root: Path) -> list[Pair]:
+    """Human-labelled pairs of ``nli_more``: LingNLI, ConjNLI, CAD-SNLI, TaxiNLI (train parts)."""
+    more = root.parent / "nli_more"
+    out: list[Pair] = []
+    for path in sorted((more / "lingnli").glob("train_*.jsonl")):
+        out += [
+            x
+            for r in read_jsonl(path)
+            if (x := _pair(r["premise"], r["hypothesis"], r["label"], "lingnli"))
+        ]
+    conj = more / "conjnli/adversarial_train_15k.tsv"
+    with conj.open(newline="", encoding="utf-8-sig") as fh:
+        for r in csv.reader(fh, delimiter="\t"):
+            if len(r) >= 3 and r[2].strip().lower() in THREE_WAY:
+                out += [x for x in [_pair(r[0], r[1], r[2], "conjnli")] if x]
+    for name in ("revised_combined_train.tsv", "original_train.tsv"):
+        out += read_csv_pairs(more / "cad" / name, "cad", "sentence1", "sentence2", "gold_label")
+    out += read_csv_pairs(more / "taxinli/taxinli10k.tsv", "taxinli", "prem", "hyp", "label")
+    return out
+
+
+def nli_more_dev(root: Path, rng: random.Random) -> dict[str, list[Pair]]:
+    more = root.parent / "nli_more"
+    ling = [
+        x
+        for path in sorted((more / "lingnli").glob("val_*.jsonl"))
+        for r in read_jsonl(path)
+        if (x := _pair(r["premise"], r["hypothesis"], r["label"], "lingnli"))
+    ]
+    rng.shuffle(ling)
+    anli = [
+        x
+        for r in read_jsonl(more / "anli/val_anli.jsonl")
+        if (
+            x := _pair(
+                r["premise"],
+                r["hypothesis"],
+                {"e": "entailment", "n": "neutral", "c": "contradiction"}.get(
+                    r["label"], r["label"]
+                ),
+                "anli",
+            )
+        )
+    ]
+    return {"dev_lingnli": ling[:1500], "dev_anli": anli}
+
+
 def fever(root: Path) -> list[Pair]:
     return [
         x
@@ -284,8 +386,16 @@ def build(root: Path) -> dict[str, list[Pair]]:
         + read_csv_pairs(cf / "train.tsv", "covidfact", "sentence1", "Sentence2")
         + sf_rte
     )
+    if (root.parent / "nli_more").is_dir():
+        out["train"] += nli_more(root)
+        out.update(nli_more_dev(root, random.Random(SEED + 1)))
     rng.shuffle(out["train"])
     out["dev_scifact_claims"] = scifact_claim_level(root, sf_dev_claims)
+    dev_ids = scifact_dev_claim_ids(root)
+    out["claims_scifact_fit"], out["claims_scifact_report"] = scifact_doc_split(root, dev_ids)
+    # Pair-level SciFact dev on the reporting half only (documents no training claim cites).
+    report_texts = {c["claim"].strip() for c in out["claims_scifact_report"]}
+    out["dev_scifact"] = [p for p in out["dev_scifact"] if p.hypothesis.strip() in report_texts]
     return out
 
 
@@ -307,6 +417,10 @@ def main() -> None:
     for name, pairs in build(args.data).items():
         if name == "dev_scifact_claims":
             name = "claims_scifact"  # not a pair file: keep it out of the dev_*.jsonl glob
+        if name.startswith("claims_scifact_"):
+            write_jsonl(args.out / f"{name}.jsonl", pairs)
+            print(f"{name:15s} {len(pairs):6d} claims")
+            continue
         n = write_jsonl(args.out / f"{name}.jsonl", pairs)
         labels = Counter(p["label"] if isinstance(p, dict) else p.label for p in pairs)
         print(f"{name:15s} {n:6d}  {dict(labels)}")
