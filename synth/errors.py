@@ -11,16 +11,32 @@ message says what failed and what to do next::
     ├── ExtractError         a PDF cannot be read (corrupt, encrypted, empty, not a PDF)
     ├── StoreError           the database cannot be opened or migrated
     ├── ReportParseError     a report file for ``synth audit`` is not in a known layout
-    └── NotFoundError        a claim, run or paper id that is not in the database
+    ├── NotFoundError        a claim, run or paper id that is not in the database
+    └── BusyError            a job is already running on this database (web app)
 
 Third-party exceptions are wrapped with ``raise ... from exc`` so the cause stays attached.
+Errors carry data as well as words: every error has an optional ``hint`` (what to do, worded
+for any front end), and :class:`NotFoundError` has ``kind`` and ``id``, so the command line and
+the web app can each word the fix their own way.
 """
 
 from __future__ import annotations
 
 
 class SynthError(Exception):
-    """Base class of all errors synth raises deliberately."""
+    """Base class of all errors synth raises deliberately.
+
+    ``str(error)`` is the message followed by the hint, as the command line prints it;
+    ``error.message`` and ``error.hint`` are the two apart.
+    """
+
+    def __init__(self, message: str = "", *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
 
 class ConfigError(SynthError):
@@ -52,4 +68,26 @@ class ReportParseError(SynthError):
 
 
 class NotFoundError(SynthError):
-    """An id that the database does not hold."""
+    """An id that the database does not hold.
+
+    Example:
+        >>> err = NotFoundError(kind="claim", id=42)
+        >>> str(err), err.kind, err.id
+        ('no claim with id 42', 'claim', 42)
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        kind: str | None = None,
+        id: object = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message or f"no {kind or 'row'} with id {id}", hint=hint)
+        self.kind = kind
+        self.id = id
+
+
+class BusyError(SynthError):
+    """The web app runs one job (report or audit) at a time per database; one is running."""

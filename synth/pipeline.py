@@ -20,7 +20,6 @@ import requests
 from sqlmodel import Session, select
 
 from synth.claims import ExtractedClaim, extract_claims
-from synth.embed import embed
 from synth.errors import RetrieveError
 from synth.ingest import (
     IngestResult,
@@ -214,7 +213,8 @@ def run_report(
 
     t = time.perf_counter()
     sentences = paper_sentences(session, [p.id for p in papers])
-    question_vector = embed([question])[0]
+    # Through the cache, so re-rendering the stored run later needs no embedding model.
+    question_vector = cached_embed(session, [question])[0]
     claims = gather_claims(session, papers, sentences, question_vector, settings, progress)
     timings["claims"] = time.perf_counter() - t
 

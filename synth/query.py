@@ -17,7 +17,15 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from synth.errors import ConfigError, NotFoundError
-from synth.store.models import Claim, Evidence, HumanLabel, Paper, Verification
+from synth.store.models import (
+    Claim,
+    Evidence,
+    HumanLabel,
+    Paper,
+    Section,
+    Sentence,
+    Verification,
+)
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, VERDICTS
 
 LABEL_ALIASES = {
@@ -33,6 +41,8 @@ _FTS_TOKEN = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class ClaimFilter:
+    """Which claims :func:`list_claims` returns, in which order, and which page of them."""
+
     paper: str | None = None
     run: int | None = None
     verdict: str | None = None
@@ -40,6 +50,19 @@ class ClaimFilter:
     search: str | None = None
     model: str | None = None
     limit: int | None = 100
+    offset: int = 0
+    sort: str = "newest"
+    max_confidence: float | None = None
+
+
+# Orders a listing can take; every one ends on the claim id so pages never overlap.
+SORTS = {
+    "newest": (Claim.id.desc(),),
+    "oldest": (Claim.id.asc(),),
+    "confidence": (Verification.confidence.desc(), Claim.id.desc()),
+    "-confidence": (Verification.confidence.asc(), Claim.id.desc()),
+    "paper": (Paper.arxiv_id.asc(), Claim.id.asc()),
+}
 
 
 def normalise_verdict(value: str) -> str:
@@ -128,21 +151,31 @@ def list_claims(session: Session, f: ClaimFilter) -> list[dict]:
         q = q.where(Verification.verdict == normalise_verdict(f.verdict))
     if f.min_confidence is not None:
         q = q.where(Verification.confidence >= f.min_confidence)
+    if f.max_confidence is not None:
+        q = q.where(Verification.confidence <= f.max_confidence)
     if f.search:
         q = q.where(_search_clause(session, f.search))
-    q = q.order_by(Claim.id.desc())
+    if f.sort not in SORTS:
+        raise ConfigError(f"unknown sort {f.sort!r}", hint=f"use one of {', '.join(SORTS)}")
+    q = q.order_by(*SORTS[f.sort])
     if f.limit:
         q = q.limit(f.limit)
+    if f.offset:
+        q = q.offset(f.offset)
     keys = ("id", "run", "paper", "section", "page", "kind", "text")
     keys += ("verdict", "confidence", "model")
     return [dict(zip(keys, row, strict=True)) for row in session.execute(q)]
 
 
-def claim_detail(session: Session, claim_id: int) -> dict:
-    """One claim with every model's verdict, all its evidence and its human labels."""
+def claim_detail(session: Session, claim_id: int, *, context: int = 0) -> dict:
+    """One claim with every model's verdict, all its evidence and its human labels.
+
+    With ``context`` > 0 each evidence sentence also carries the ``context`` sentences before
+    and after it in its paper (``before`` / ``after``), so it can be read in place.
+    """
     claim = session.get(Claim, claim_id)
     if claim is None:
-        raise NotFoundError(f"no claim with id {claim_id}; list ids with: synth claims")
+        raise NotFoundError(kind="claim", id=claim_id)
     paper = session.get(Paper, claim.paper_id) if claim.paper_id else None
     verifications = session.exec(
         select(Verification).where(Verification.claim_id == claim_id).order_by(Verification.id)
@@ -160,18 +193,7 @@ def claim_detail(session: Session, claim_id: int) -> dict:
                 "reason": v.reason,
                 "thresholds": v.thresholds,
                 "created_at": v.created_at.isoformat(),
-                "evidence": [
-                    {
-                        "text": e.text,
-                        "paper": _arxiv_id(session, e.paper_id),
-                        "page": e.page,
-                        "label": e.label,
-                        "score": e.score,
-                        "probs": e.probs,
-                        "cross_paper": e.cross_paper,
-                    }
-                    for e in evidence
-                ],
+                "evidence": [_evidence(session, e, context) for e in evidence],
             }
         )
     labels = session.exec(
@@ -195,6 +217,78 @@ def claim_detail(session: Session, claim_id: int) -> dict:
     }
 
 
+def _evidence(session: Session, e: Evidence, context: int) -> dict:
+    out = {
+        "text": e.text,
+        "paper": _arxiv_id(session, e.paper_id),
+        "page": e.page,
+        "label": e.label,
+        "score": e.score,
+        "probs": e.probs,
+        "cross_paper": e.cross_paper,
+        # Added by migration 0004; absent on older schemas.
+        "tier": getattr(e, "tier", None),
+        "premise": getattr(e, "premise", None),
+    }
+    if context > 0:
+        out["before"], out["after"] = neighbours(session, e.sentence_id, context)
+    return out
+
+
+def neighbours(session: Session, sentence_id: int | None, n: int) -> tuple[list[str], list[str]]:
+    """The ``n`` sentences before and after a stored sentence in its paper (none if unknown)."""
+    sentence = session.get(Sentence, sentence_id) if sentence_id is not None else None
+    if sentence is None:  # the paper was re-read since, or the evidence has no sentence
+        return [], []
+    rows = session.exec(
+        select(Sentence.ordinal, Sentence.text)
+        .where(Sentence.paper_id == sentence.paper_id)
+        .where(Sentence.ordinal.between(sentence.ordinal - n, sentence.ordinal + n))
+        .order_by(Sentence.ordinal)
+    ).all()
+    before = [t for o, t in rows if o < sentence.ordinal]
+    after = [t for o, t in rows if o > sentence.ordinal]
+    return before, after
+
+
+def paper_detail(session: Session, arxiv_id: str, *, claims: int = 200) -> dict:
+    """A stored paper with its sections (each with its sentences) and its newest claims."""
+    paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).first()
+    if paper is None:
+        raise NotFoundError(kind="paper", id=arxiv_id)
+    sections = session.exec(
+        select(Section).where(Section.paper_id == paper.id).order_by(Section.ordinal)
+    ).all()
+    by_section: dict[int | None, list[dict]] = {}
+    for s in session.exec(
+        select(Sentence).where(Sentence.paper_id == paper.id).order_by(Sentence.ordinal)
+    ):
+        by_section.setdefault(s.section_id, []).append(
+            {"id": s.id, "ordinal": s.ordinal, "page": s.page, "text": s.text}
+        )
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": paper.authors,
+        "year": paper.year,
+        "categories": paper.categories,
+        "pages": paper.pages,
+        "abstract": paper.abstract,
+        "source": paper.source,
+        "sections": [
+            {"name": s.name, "kind": s.kind, "page": s.page, "sentences": by_section.get(s.id, [])}
+            for s in sections
+        ],
+        "claims": list_claims(session, ClaimFilter(paper=arxiv_id, limit=claims)),
+    }
+
+
+def list_models(session: Session) -> list[str]:
+    """Every model that has verified a claim, for choosing one in a listing."""
+    return sorted(session.exec(select(Verification.model).distinct()).all())
+
+
 def _arxiv_id(session: Session, paper_id: int | None) -> str | None:
     if paper_id is None:
         return None
@@ -205,7 +299,7 @@ def _arxiv_id(session: Session, paper_id: int | None) -> str | None:
 def add_label(session: Session, claim_id: int, label: str, note: str = "") -> HumanLabel:
     """Record a human judgement of a claim, with the time; earlier labels are kept."""
     if session.get(Claim, claim_id) is None:
-        raise NotFoundError(f"no claim with id {claim_id}; list ids with: synth claims")
+        raise NotFoundError(kind="claim", id=claim_id)
     row = HumanLabel(claim_id=claim_id, label=normalise_verdict(label), note=note)
     session.add(row)
     session.commit()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(user_data_dir("synth", appauthor=False))
@@ -84,6 +84,23 @@ class ReportSettings(BaseModel):
     summary_claims: int = Field(5, description="Supported claims quoted in the abstract.")
 
 
+class ServeSettings(BaseModel):
+    """The web app (``synth serve``)."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on; loopback by default.")
+    port: int = Field(8000, description="Port to listen on.")
+    token: SecretStr | None = Field(
+        None,
+        description="Required for every write (labels, jobs, uploads) when set; synth serve "
+        "refuses to listen on a non-loopback address without one.",
+    )
+    max_upload_bytes: int = Field(2_000_000, description="Largest report file an audit accepts.")
+    corpus: Path | None = Field(
+        None, description="Folder of PDFs that reports started from the browser read."
+    )
+    page_size: int = Field(50, description="Claims per page of the claims table.")
+
+
 class Settings(BaseSettings):
     """All of synth's settings; see each section for its fields."""
 
@@ -105,6 +122,7 @@ class Settings(BaseSettings):
     claims: ClaimSettings = Field(default_factory=ClaimSettings)
     verify: VerifySettings = Field(default_factory=VerifySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,6 +8,7 @@ number and page. Every paper used gets a numbered reference with title, authors,
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,12 +146,21 @@ def evidence_views(verdict: Verdict, refs: dict[str, int], limit: int) -> list[E
     ]
 
 
-def summary_claims(claims: list[ClaimView], question: str, limit: int) -> list[ClaimView]:
-    """The strongest supported claims that answer the question, one per paper first."""
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+
+def summary_claims(
+    claims: list[ClaimView], question: str, limit: int, embed_fn: EmbedFn = embed
+) -> list[ClaimView]:
+    """The strongest supported claims that answer the question, one per paper first.
+
+    ``embed_fn`` embeds texts; a stored run passes the database's embedding cache, which
+    already holds its claims, so re-rendering it needs no model.
+    """
     supported = [c for c in claims if c.verdict == SUPPORTED]
     if not supported:
         return []
-    vectors = embed([question, *[c.text for c in supported]])
+    vectors = embed_fn([question, *[c.text for c in supported]])
     relevance = vectors[1:] @ vectors[0]
     score = np.array([c.confidence for c in supported]) * 0.5 + relevance
     order = [supported[i] for i in np.argsort(-score)]
@@ -162,7 +172,9 @@ def summary_claims(claims: list[ClaimView], question: str, limit: int) -> list[C
     return picked[:limit]
 
 
-def abstract_text(question: str, stats: dict, claims: list[ClaimView], limit: int) -> str:
+def abstract_text(
+    question: str, stats: dict, claims: list[ClaimView], limit: int, embed_fn: EmbedFn = embed
+) -> str:
     by = stats["claims_by_verdict"]
     parts = [
         f"This report asks: {question.strip()} "
@@ -171,7 +183,7 @@ def abstract_text(question: str, stats: dict, claims: list[ClaimView], limit: in
         f"against the other passages of these papers, {by[SUPPORTED]} claims are supported, "
         f"{by[REFUTED]} refuted and {by[NOT_ENOUGH_INFO]} could not be decided."
     ]
-    best = summary_claims(claims, question, limit)
+    best = summary_claims(claims, question, limit, embed_fn)
     if best:
         parts.append("The strongest supported findings:")
         parts += [f"{c.text.rstrip('.')} [{c.ref}]." for c in best]
@@ -260,19 +272,40 @@ def build_view(result, settings) -> ReportView:
     """The report of a pipeline run (:class:`synth.pipeline.RunResult`)."""
     from synth.pipeline import run_stats
 
-    stats = run_stats(result)
     refs = references_for(result.papers)
     numbers = {r.arxiv_id: r.number for r in refs}
-    claims = claim_views(result, numbers)
-    title = result.question.strip().rstrip("?").strip()
+    return assemble_view(
+        question=result.question,
+        stats=run_stats(result),
+        claims=claim_views(result, numbers),
+        refs=refs,
+        settings=settings,
+        day=date.today(),
+        run_id=result.run.run_id if result.run else None,
+    )
+
+
+def assemble_view(
+    *,
+    question: str,
+    stats: dict,
+    claims: list[ClaimView],
+    refs: list[Reference],
+    settings,
+    day: date,
+    run_id: int | None,
+    embed_fn: EmbedFn = embed,
+) -> ReportView:
+    """A report from its parts: shared by a fresh run and a run read back from the database."""
+    title = question.strip().rstrip("?").strip()
     return ReportView(
         title=f"{title[:1].upper()}{title[1:]}: a verified synthesis of {len(refs)} papers",
         author=f"synth {__version__}, automated literature synthesis",
-        date=date.today().strftime("%B %-d, %Y"),
-        question=result.question.strip(),
-        abstract=abstract_text(result.question, stats, claims, settings.report.summary_claims),
+        date=day.strftime("%B %-d, %Y"),
+        question=question.strip(),
+        abstract=abstract_text(question, stats, claims, settings.report.summary_claims, embed_fn),
         introduction=[
-            f"Research question: {result.question.strip()}",
+            f"Research question: {question.strip()}",
             "This report gathers what the most relevant papers claim on this question and "
             "checks each claim against the text of the papers, so that every statement below "
             "can be traced to a sentence and a page.",
@@ -283,5 +316,5 @@ def build_view(result, settings) -> ReportView:
         claims=claims,
         references=refs,
         stats=stats,
-        run_id=result.run.run_id if result.run else None,
+        run_id=run_id,
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session, select
 
-from synth.store.models import Claim, Evidence, Run, RunPaper, Verification
+from synth.errors import NotFoundError
+from synth.store.models import Claim, Evidence, Paper, Run, RunPaper, Verification
 from synth.verify.verdict import Thresholds, Verdict
 
 
@@ -96,8 +100,13 @@ def save_run(
     verdicts: Sequence[Verdict],
     thresholds: Thresholds,
 ) -> StoredRun:
-    """Store a run in one transaction; ``papers`` are (paper id, relevance) in rank order."""
-    run = Run(kind=kind, question=question, model=model, settings=settings, stats=stats)
+    """Store a run in one transaction; ``papers`` are (paper id, relevance) in rank order.
+
+    ``settings`` are stored with secrets removed (see :func:`redact_settings`).
+    """
+    run = Run(
+        kind=kind, question=question, model=model, settings=redact_settings(settings), stats=stats
+    )
     session.add(run)
     session.flush()
     session.add_all(
@@ -113,3 +122,70 @@ def save_run(
         claim_ids.append(claim.id)
     session.commit()
     return StoredRun(run.id, claim_ids)
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password (``postgresql://ann:***@host/db``).
+
+    >>> redact_url("postgresql+psycopg://ann:s3cret@db.example/synth")
+    'postgresql+psycopg://ann:***@db.example/synth'
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL SQLAlchemy reads: nothing to parse, so show nothing
+        return "***"
+
+
+def redact_settings(settings: dict) -> dict:
+    """Stored or shown settings: the database password and any token replaced by ``***``."""
+    out = dict(settings)
+    if out.get("database_url"):
+        out["database_url"] = redact_url(str(out["database_url"]))
+    serve = out.get("serve")
+    if isinstance(serve, dict) and serve.get("token"):
+        out["serve"] = {**serve, "token": "***"}
+    return out
+
+
+def run_row(run: Run, papers: int) -> dict:
+    """A run as plain data: what ``synth runs`` lists and the web app shows."""
+    by = run.stats.get("claims_by_verdict", {})
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "question": run.question,
+        "model": run.model,
+        "created_at": run.created_at.isoformat(),
+        "claims": sum(by.values()),
+        "claims_by_verdict": by,
+        "papers": papers,
+    }
+
+
+def list_runs(session: Session) -> list[dict]:
+    """Every stored run, newest first, with its claim counts by verdict."""
+    counts = dict(
+        session.exec(select(RunPaper.run_id, func.count()).group_by(RunPaper.run_id)).all()
+    )
+    runs = session.exec(select(Run).order_by(Run.id.desc())).all()
+    return [run_row(r, counts.get(r.id, 0)) for r in runs]
+
+
+def get_run(session: Session, run_id: int) -> Run:
+    """The stored run ``run_id``; :class:`NotFoundError` when there is none."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise NotFoundError(kind="run", id=run_id)
+    return run
+
+
+def run_papers(session: Session, run_id: int) -> list[Paper]:
+    """A run's papers in the order the run ranked them."""
+    return list(
+        session.exec(
+            select(Paper)
+            .join(RunPaper, RunPaper.paper_id == Paper.id)
+            .where(RunPaper.run_id == run_id)
+            .order_by(RunPaper.rank)
+        ).all()
+    )
