@@ -284,6 +284,21 @@ def paper_detail(session: Session, arxiv_id: str, *, claims: int = 200) -> dict:
     }
 
 
+def latest_labels(session: Session, claim_ids: list[int]) -> dict[int, str]:
+    """The newest human label of each of ``claim_ids`` that has one."""
+    if not claim_ids:
+        return {}
+    newest = (
+        select(func.max(HumanLabel.id))
+        .where(HumanLabel.claim_id.in_(claim_ids))
+        .group_by(HumanLabel.claim_id)
+    )
+    rows = session.exec(
+        select(HumanLabel.claim_id, HumanLabel.label).where(HumanLabel.id.in_(newest))
+    ).all()
+    return dict(rows)
+
+
 def list_models(session: Session) -> list[str]:
     """Every model that has verified a claim, for choosing one in a listing."""
     return sorted(session.exec(select(Verification.model).distinct()).all())

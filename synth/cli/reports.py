@@ -20,7 +20,13 @@ from synth.cli._common import (
 
 @app.command()
 def report(
-    question: Annotated[str, typer.Argument(help="The research question.")],
+    question: Annotated[
+        str | None, typer.Argument(help="The research question (not with --run).")
+    ] = None,
+    run: Annotated[
+        int | None,
+        typer.Option("--run", help="Re-render stored run ID from the database instead.", min=1),
+    ] = None,
     max_papers: Annotated[int | None, typer.Option(help="Papers read in full.")] = None,
     corpus: CorpusOpt = None,
     fmt: Annotated[
@@ -33,13 +39,24 @@ def report(
     """Search, read, extract claims, verify them and write a report.
 
     Example: synth report "How does cross-lingual pretraining help transfer?" --corpus pdfs/
+
+    With --run ID, the stored run is rendered again from the database (nothing is redone):
+    synth report --run 3 --format html -o run3.html
     """
     from synth.cli._progress import BarProgress
     from synth.pipeline import run_report
     from synth.report import build_view, format_for, render
 
+    if (question is None) == (run is None):
+        raise typer.BadParameter("give either a QUESTION or --run ID")
     settings = build_settings(model=model, db=db)
     chosen = format_for(fmt, output)
+    if run is not None:
+        from synth.report.stored import load_view
+
+        with open_session(settings) as session:
+            write_output(render(load_view(session, run, settings), chosen), output)
+        return
     with open_session(settings) as session:
         result = run_report(
             session,
