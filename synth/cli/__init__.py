@@ -1,8 +1,9 @@
 """The ``synth`` command line: parse arguments, build settings, call the library, print.
 
 Library errors (:class:`synth.errors.SynthError`) become one line ``ErrorName: message`` on
-stderr and exit status 1; nothing else is caught, so real bugs keep their traceback. Commands
-live in one module per area; importing them registers them on :data:`app`.
+stderr and exit status 1, usage errors status 2, interrupts 130 (see :mod:`synth.cli._exit`);
+anything else is a bug and keeps its traceback. Commands live in one module per area;
+importing them registers them on :data:`app`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import typer
 
 from synth.cli import claims, papers, reports, web  # noqa: F401  (registers the commands)
 from synth.cli._common import app
-from synth.errors import SynthError
+from synth.cli._exit import run
 
 __all__ = ["app", "main"]
 
@@ -30,25 +31,9 @@ def _root(
     )
 
 
-def main() -> None:
-    """Console entry point: run the app, turning SynthError into a one-line message."""
-    try:
-        app(standalone_mode=False)
-    except SynthError as exc:
-        typer.echo(f"{type(exc).__name__}: {exc}", err=True)
-        sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(130)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: exit 0 ok, 1 error, 2 usage, 130 interrupted; one line on stderr."""
+    sys.exit(run(app, sys.argv[1:] if argv is None else argv))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,24 @@ DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="SQLAlchemy database URL (default: SYNTH_DATABASE_URL or SQLite)."),
 ]
+
+
+# Database ids are signed 64-bit integers: a larger number can only be a typo.
+MAX_ID = 2**63 - 1
+
+
+def unit_interval(value: float | None) -> float | None:
+    """Reject confidences outside [0, 1], NaN and infinity before any query runs."""
+    if value is not None and not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise typer.BadParameter(f"{value} is not a confidence; give a number from 0 to 1")
+    return value
+
+
+def non_blank(value: str | None) -> str | None:
+    """An empty search would silently match everything; say so instead."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("is empty; give at least one word, or leave the option out")
+    return value
 
 
 def build_settings(model: str | None = None, db: str | None = None, **extra) -> Settings:

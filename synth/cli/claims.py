@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from synth.cli._common import DbOpt, ModelOpt, app, build_settings, open_session, write_output
+from synth.cli._common import (
+    MAX_ID,
+    DbOpt,
+    ModelOpt,
+    app,
+    build_settings,
+    non_blank,
+    open_session,
+    unit_interval,
+    write_output,
+)
 
 claims_app = typer.Typer(
     invoke_without_command=True,
@@ -22,13 +32,19 @@ FORMATS = ("table", "json", "csv")
 def claims(
     ctx: typer.Context,
     paper: Annotated[str | None, typer.Option(help="Only claims of this arXiv id.")] = None,
-    run: Annotated[int | None, typer.Option(help="Only claims of this run.")] = None,
+    run: Annotated[
+        int | None, typer.Option(help="Only claims of this run.", min=1, max=MAX_ID)
+    ] = None,
     verdict: Annotated[str | None, typer.Option(help="supported | refuted | nei")] = None,
-    min_confidence: Annotated[float | None, typer.Option(help="Lowest confidence shown.")] = None,
-    search: Annotated[str | None, typer.Option(help="Words the claim must contain.")] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Lowest confidence shown (0-1).", callback=unit_interval)
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Words the claim must contain.", callback=non_blank)
+    ] = None,
     model: Annotated[str | None, typer.Option(help="Verdicts of this model only.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
-    limit: Annotated[int, typer.Option(help="Most claims listed; 0 for all.")] = 100,
+    limit: Annotated[int, typer.Option(help="Most claims listed; 0 for all.", min=0)] = 100,
     agreement: Annotated[
         bool, typer.Option("--agreement", help="Model-vs-model and model-vs-human agreement.")
     ] = False,
@@ -72,7 +88,7 @@ def claims(
 
 @claims_app.command("show")
 def show(
-    claim_id: Annotated[int, typer.Argument(help="Claim id from synth claims.")],
+    claim_id: Annotated[int, typer.Argument(help="Claim id from synth claims.", min=1, max=MAX_ID)],
     db: DbOpt = None,
 ) -> None:
     """One claim with every model's verdict, all its evidence and its human labels (JSON).
@@ -87,7 +103,7 @@ def show(
 
 @app.command()
 def label(
-    claim_id: Annotated[int, typer.Argument(help="Claim id.")],
+    claim_id: Annotated[int, typer.Argument(help="Claim id.", min=1, max=MAX_ID)],
     judgement: Annotated[str, typer.Argument(help="supported | refuted | nei")],
     note: Annotated[str, typer.Option(help="Why, for the record.")] = "",
     db: DbOpt = None,
@@ -106,7 +122,9 @@ def label(
 @app.command()
 def reverify(
     model: ModelOpt = None,
-    run: Annotated[int | None, typer.Option(help="Only this run (default: all runs).")] = None,
+    run: Annotated[
+        int | None, typer.Option(help="Only this run (default: all runs).", min=1, max=MAX_ID)
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Verify stored claims again with another model; earlier verdicts are kept beside it.
@@ -152,7 +170,7 @@ def runs(db: DbOpt = None) -> None:
 
 @app.command()
 def bibtex(
-    run_id: Annotated[int, typer.Argument(help="Run id from synth runs.")],
+    run_id: Annotated[int, typer.Argument(help="Run id from synth runs.", min=1, max=MAX_ID)],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE.")] = None,
     db: DbOpt = None,
 ) -> None:

@@ -24,7 +24,9 @@ from synth.settings import NLI_BATCH_SIZE
 def eval_nli(
     file: Annotated[Path, typer.Argument(help="JSON lines {premise, hypothesis, label}.")],
     model: ModelOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Pairs per forward pass.")] = NLI_BATCH_SIZE,
+    batch_size: Annotated[
+        int, typer.Option(help="Pairs per forward pass.", min=1)
+    ] = NLI_BATCH_SIZE,
 ) -> None:
     """Measure an NLI model on labelled pairs: per-class precision/recall, accuracy, macro-F1.
 
@@ -54,7 +56,7 @@ def eval_nli(
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="arXiv query, e.g. 'ti:transformer AND cat:cs.CL'.")],
-    max_results: Annotated[int, typer.Option("--max", help="Most results to list.")] = 10,
+    max_results: Annotated[int, typer.Option("--max", help="Most results to list.", min=1)] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Search arXiv and list the papers found (id, version, year, title, authors).
@@ -95,7 +97,7 @@ def search(
 def ingest(
     arxiv_ids: Annotated[list[str] | None, typer.Argument(help="arXiv ids to ingest.")] = None,
     query: Annotated[str | None, typer.Option("--query", help="Ingest the top results.")] = None,
-    max_results: Annotated[int, typer.Option("--max", help="Papers for --query.")] = 10,
+    max_results: Annotated[int, typer.Option("--max", help="Papers for --query.", min=1)] = 10,
     corpus: CorpusOpt = None,
     db: DbOpt = None,
 ) -> None:
