@@ -9,6 +9,7 @@ message says what failed and what to do next::
     ├── RetrieveError        arXiv search or PDF download failed
     │   └── RateLimitError   arXiv kept answering 429/503 after all retries
     ├── ExtractError         a PDF cannot be read (corrupt, encrypted, empty, not a PDF)
+    ├── NothingReadError     every paper of an ingest or a report failed: nothing to work on
     ├── StoreError           the database cannot be opened or migrated
     ├── ReportParseError     a report file for ``synth audit`` is not in a known layout
     ├── NotFoundError        a claim, run or paper id that is not in the database
@@ -57,6 +58,23 @@ class RateLimitError(RetrieveError):
 
 class ExtractError(SynthError):
     """A PDF could not be turned into text."""
+
+
+class NothingReadError(SynthError):
+    """Not one paper could be read, so there is nothing to store or verify.
+
+    ``failures`` holds ``(paper, message)`` pairs, one per paper that failed.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        failures: tuple[tuple[str, str], ...] = (),
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.failures = failures
 
 
 class StoreError(SynthError):

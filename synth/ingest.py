@@ -19,15 +19,16 @@ import requests
 from sqlmodel import Session
 
 from synth.corpus import scan_corpus
-from synth.errors import ExtractError, RetrieveError
+from synth.errors import ExtractError, NothingReadError, RetrieveError
 from synth.progress import SILENT, Progress
 from synth.retrieve import PaperMeta, download_pdf, fetch_metadata, parse_arxiv_id, search
-from synth.settings import Settings
+from synth.settings import ARXIV_API_URL, Settings
 from synth.store.papers import PaperInfo, find_by_hash, find_paper, update_info, upsert_paper
 
 logger = logging.getLogger(__name__)
 
-ARXIV_PROBE_URL = "https://export.arxiv.org/api/query?id_list=1810.04805&max_results=1"
+# A tiny query that any arXiv API (or mirror) answers quickly.
+PROBE_QUERY = "id_list=1810.04805&max_results=1"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,28 @@ class IngestResult:
         return len(self.failures)
 
 
+def require_some_read(result: IngestResult) -> IngestResult:
+    """``result``, unless not one paper was read: then the batch is a failure, not a success.
+
+    One bad file among many is reported and skipped; all of them failing is an error that
+    says why the first one failed.
+    """
+    if result.parsed or result.unchanged:
+        return result
+    failures = tuple((f.name, f.message) for f in result.failures)
+    if not failures:
+        raise NothingReadError(
+            "no papers were found to read", hint="check the arXiv ids, the query or the folder"
+        )
+    name, message = failures[0]
+    more = f"; {len(failures) - 1} more failed" if len(failures) > 1 else ""
+    raise NothingReadError(
+        f"none of the {len(failures)} papers could be read ({name}: {message}{more})",
+        failures=failures,
+        hint="fix or replace the files, or retry when arXiv answers",
+    )
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -71,10 +94,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def arxiv_reachable(timeout: float = 3.0) -> bool:
+def arxiv_reachable(api_url: str = ARXIV_API_URL, timeout: float = 3.0) -> bool:
     """One quick request, so an offline machine does not wait through every back-off."""
     try:
-        httpx.head(ARXIV_PROBE_URL, timeout=timeout)
+        httpx.head(f"{api_url}?{PROBE_QUERY}", timeout=timeout)
     except httpx.HTTPError:
         return False
     return True
@@ -91,9 +114,10 @@ def require_arxiv(settings: Settings, session: requests.Session | None = None) -
         raise RetrieveError(
             "synth is set to work offline (SYNTH_OFFLINE); pass --corpus DIR with the PDFs"
         )
-    if not arxiv_reachable():
+    if not arxiv_reachable(settings.retrieve.api_url):
         raise RetrieveError(
-            "arXiv cannot be reached (no network?); pass --corpus DIR with the PDFs to work offline"
+            f"arXiv cannot be reached at {settings.retrieve.api_url} (no network?); pass "
+            "--corpus DIR with the PDFs to work offline"
         )
 
 
@@ -220,7 +244,7 @@ def ingest_sources(
 def complete_from_arxiv(session: Session, arxiv_ids: Sequence[str], settings: Settings) -> int:
     """Fill in arXiv's metadata for papers read from a local folder; returns how many."""
     real = [i for i in arxiv_ids if not i.startswith("local:")]
-    if not real or settings.offline or not arxiv_reachable():
+    if not real or settings.offline or not arxiv_reachable(settings.retrieve.api_url):
         return 0
     try:
         metas = fetch_metadata(real, settings=settings.retrieve)
@@ -262,10 +286,10 @@ def ingest(
         result.found = len(sources)
         ingest_sources(session, sources, settings, result, progress)
         complete_from_arxiv(session, result.arxiv_ids, settings)
-        return result
+        return require_some_read(result)
     metas = find_on_arxiv(
         settings, ids=ids, query=query, max_results=max_results, session=arxiv_session
     )
     result.found = len(metas)
     sources = arxiv_sources(metas, settings, result, progress, http)
-    return ingest_sources(session, sources, settings, result, progress)
+    return require_some_read(ingest_sources(session, sources, settings, result, progress))

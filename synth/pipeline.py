@@ -20,13 +20,14 @@ import requests
 from sqlmodel import Session, select
 
 from synth.claims import ExtractedClaim, extract_claims
-from synth.errors import RetrieveError
+from synth.errors import ConfigError, RetrieveError
 from synth.ingest import (
     IngestResult,
     arxiv_sources,
     corpus_sources,
     ingest_sources,
     require_arxiv,
+    require_some_read,
 )
 from synth.progress import SILENT, Progress
 from synth.rank import arxiv_query, rank_texts
@@ -80,7 +81,7 @@ def select_papers(
     if corpus is not None:
         sources = corpus_sources(corpus)
         result.found = len(sources)
-        ingest_sources(session, sources, settings, result, progress)
+        require_some_read(ingest_sources(session, sources, settings, result, progress))
         stored = _papers(session, result.arxiv_ids)
         ranked = rank_texts(question, [f"{p.title}. {p.abstract}" for p in stored])
         chosen = [(stored[i], s) for i, s in ranked[:max_papers]]
@@ -104,7 +105,7 @@ def select_papers(
     ranked = rank_texts(question, [f"{m.title}. {m.abstract}" for m in metas])
     best: list[tuple[PaperMeta, float]] = [(metas[i], s) for i, s in ranked[:max_papers]]
     sources = arxiv_sources([m for m, _ in best], settings, result, progress, http)
-    ingest_sources(session, sources, settings, result, progress)
+    require_some_read(ingest_sources(session, sources, settings, result, progress))
     stored = {p.arxiv_id: p for p in _papers(session, result.arxiv_ids)}
     papers = [stored[m.arxiv_id] for m, _ in best if m.arxiv_id in stored]
     return papers, {m.arxiv_id: s for m, s in best}, result, query
@@ -198,6 +199,8 @@ def run_report(
         >>> result = run_report(session, Settings(), "How does cross-lingual pretraining help?",
         ...                     corpus=Path("../shared/data/arxiv/pdfs"))  # doctest: +SKIP
     """
+    if max_papers is not None and max_papers < 1:
+        raise ConfigError(f"max_papers must be at least 1, not {max_papers}")
     timings: dict[str, float] = {}
     t = time.perf_counter()
     n = max_papers or settings.report.max_papers

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path(user_data_dir("synth", appauthor=False))
 DEFAULT_CACHE_DIR = Path(user_cache_dir("synth", appauthor=False))
+ARXIV_API_URL = "https://export.arxiv.org/api/query"
 SHIPPED_MODEL = "synth-nli-minilm"  # resolved to the weights inside the package
 # Measured with benchmarks/nli_throughput.py on 2 idle CPU cores: batch 8 runs 90 pairs/s,
 # 16 runs 83, 64 runs 60 (padding and cache misses outweigh the per-batch overhead saved).
@@ -38,7 +39,21 @@ class RetrieveSettings(BaseModel):
     )
     backoff_initial: float = Field(3.0, description="First back-off wait in seconds; doubles.")
     backoff_max: float = Field(120.0, description="Longest single back-off wait in seconds.")
-    timeout: float = Field(60.0, description="HTTP time-out in seconds for one request.")
+    timeout: float = Field(60.0, description="HTTP time-out in seconds for one read.")
+    api_url: str = Field(
+        ARXIV_API_URL,
+        description="arXiv's export API (or a mirror or proxy): search, metadata, reachability.",
+    )
+    deadline: float = Field(
+        300.0,
+        description="Longest one API page or one PDF may take in seconds, retries and back-off "
+        "included; a server that sends a few bytes at a time is cut off.",
+    )
+    backoff_total_max: float = Field(
+        300.0,
+        description="Most seconds of back-off (Retry-After included) spent on one request "
+        "before giving up.",
+    )
     cache_dir: Path = Field(
         DEFAULT_CACHE_DIR / "pdfs", description="Downloaded PDFs, named <arxiv_id>v<version>.pdf."
     )

@@ -25,17 +25,19 @@ from synth.retrieve._http import (
     RETRY_STATUSES,
     USER_AGENT,
     RetryingAdapter,
+    _DeadlineExceeded,
     _describe,
     _RetryPolicy,
     build_session,
 )
 from synth.retrieve._ids import PaperMeta, _versioned, parse_arxiv_id
-from synth.settings import RetrieveSettings
+from synth.settings import ARXIV_API_URL, RetrieveSettings
 
 logger = logging.getLogger(__name__)
 
-API_URL = "https://export.arxiv.org/api/query"
+API_URL = ARXIV_API_URL  # the default; settings.api_url may name a mirror or proxy
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
 
 class _ArxivClient(arxiv.Client):
@@ -50,6 +52,7 @@ class _ArxivClient(arxiv.Client):
     ) -> None:
         # The session's adapter keeps the delay; the package's own delay would sleep twice.
         super().__init__(page_size=settings.page_size, delay_seconds=0.0, num_retries=0)
+        self.query_url_format = f"{settings.api_url}?{{}}"
         self._session = session
         self._policy = policy
 
@@ -63,6 +66,11 @@ class _ArxivClient(arxiv.Client):
         except requests.RequestException as exc:
             raise RetrieveError(
                 f"Could not reach arXiv ({_describe(exc)}); check the network, or {OFFLINE_HINT}."
+            ) from exc
+        except _DeadlineExceeded as exc:
+            raise RetrieveError(
+                f"arXiv {exc} to answer {_query_of(url)} (SYNTH_RETRIEVE__DEADLINE); it is "
+                f"too slow right now: retry later, or {OFFLINE_HINT}."
             ) from exc
         status = response.status_code
         if status in RETRY_STATUSES:
@@ -80,11 +88,13 @@ class _ArxivClient(arxiv.Client):
                 f"arXiv rejected the query {_query_of(url)} (HTTP {status}): "
                 f"{_feed_error(response.content)}"
             )
+        problem = _not_a_feed(response.content)
         feed = _feed.parse(response.content)
-        if feed.malformed:
+        if problem or feed.malformed:
             raise RetrieveError(
-                f"arXiv sent an unreadable feed for {_query_of(url)} "
-                f"({_collapse(str(feed.error))}); retry later."
+                f"arXiv sent an unreadable answer to {_query_of(url)} "
+                f"({problem or _collapse(str(feed.error))}), not a search result; retry later, "
+                f"check SYNTH_RETRIEVE__API_URL, or {OFFLINE_HINT}."
             )
         if not feed.results and not first_page:
             raise arxiv.UnexpectedEmptyPageError(url, 0, feed)
@@ -95,6 +105,27 @@ def _query_of(url: str) -> str:
     params = parse_qs(urlsplit(url).query)
     shown = [f"{key}={params[key][0]}" for key in ("search_query", "id_list") if key in params]
     return " ".join(shown) or url
+
+
+def _not_a_feed(body: bytes) -> str | None:
+    """Why ``body`` is not an arXiv results feed, or None when it is one.
+
+    The package's parser recovers from anything (an HTML page, garbage, an empty body) and
+    returns no results, which would read as "no papers found"; a real answer is an Atom feed
+    that states its total, even when that is 0.
+    """
+    if not body.strip():
+        return "an empty body"
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        start = _collapse(body[:40].decode("utf-8", "replace"))
+        return f"not XML ({exc}), starting {start!r}"
+    if root.tag != f"{_ATOM}feed":
+        return f"a <{root.tag.rsplit('}', 1)[-1]}> document instead of an Atom feed"
+    if root.find(f"{_OPENSEARCH}totalResults") is None:
+        return "an Atom feed without a result count"
+    return None
 
 
 def _feed_error(body: bytes) -> str:
@@ -122,7 +153,7 @@ def make_client(
         >>> results = list(client.results(arxiv.Search(id_list=["1810.04805"])))  # doctest: +SKIP
     """
     session = session or build_session(settings)
-    adapter = session.get_adapter(API_URL)
+    adapter = session.get_adapter(settings.api_url)
     if isinstance(adapter, RetryingAdapter):
         policy = adapter.policy
     else:

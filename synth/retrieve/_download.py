@@ -1,7 +1,9 @@
 """PDF downloads into the cache, with httpx.
 
 PDFs are downloaded into ``settings.cache_dir`` and reused from there; a file appears under
-its final name only once complete and checked to be a PDF. Retries use the same back-off as
+its final name only once complete and checked to be a PDF. A download never takes longer than
+``settings.deadline`` (retries included), and ``.part`` files left by a killed process are
+removed once they are older than that. Retries use the same back-off as
 the API session (``_http._RetryPolicy``); an httpx client can be injected so tests replay
 responses through a ``MockTransport``.
 """
@@ -13,6 +15,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from synth.retrieve._http import (
     OFFLINE_HINT,
     RETRY_STATUSES,
     USER_AGENT,
+    _DeadlineExceeded,
     _describe,
     _retry_after,
     _RetryableStatus,
@@ -52,6 +56,7 @@ def download_pdf(
     client: httpx.Client | None = None,
     pdf_url: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Path:
     """The paper's PDF in the cache, downloading it only when it is not there yet.
 
@@ -65,6 +70,7 @@ def download_pdf(
         client: an httpx client (tests pass one with a ``MockTransport``).
         pdf_url: the URL from the search result; default ``https://arxiv.org/pdf/<id>v<n>``.
         sleep: how to wait between retries (tests pass a recorder).
+        clock: a monotonic clock for the deadline (tests pass a fake one).
 
     Example:
         >>> path = download_pdf("1810.04805", 2, settings=RetrieveSettings())  # doctest: +SKIP
@@ -82,14 +88,22 @@ def download_pdf(
     if _is_pdf(target):
         logger.debug("%s: using cached %s", name, target)
         return target
+    _remove_stale_parts(target, settings.deadline)
     url = pdf_url or PDF_URL.format(name)
     own_client = client is None
     http = client or httpx.Client(
         timeout=settings.timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
     )
-    policy = _RetryPolicy.from_settings(settings, sleep)
+    policy = _RetryPolicy.from_settings(settings, sleep, clock)
+    deadline = _Deadline(clock() + settings.deadline, settings.deadline, clock)
+    retrying = policy.retrying(_HTTPX_RETRY_ON, f"download {name}", deadline.at)
     try:
-        policy.retrying(_HTTPX_RETRY_ON, f"download {name}")(_download, http, url, target, name)
+        retrying(_download, http, url, target, name, deadline)
+    except _DeadlineExceeded as exc:
+        raise RetrieveError(
+            f"Downloading {name} {exc} (SYNTH_RETRIEVE__DEADLINE); the server is sending "
+            f"too slowly: retry later, or {OFFLINE_HINT}."
+        ) from exc
     except _RetryableStatus as exc:
         raise RateLimitError(
             f"arXiv is rate-limiting downloads (HTTP {exc.status} after {policy.attempts} "
@@ -134,7 +148,32 @@ def _is_pdf(path: Path) -> bool:
     return True
 
 
-def _download(http: httpx.Client, url: str, target: Path, name: str) -> None:
+@dataclass(frozen=True)
+class _Deadline:
+    """When one file's download must be over, whatever the server does."""
+
+    at: float
+    seconds: float
+    clock: Callable[[], float]
+
+    def check(self) -> None:
+        if self.clock() > self.at:
+            raise _DeadlineExceeded(self.seconds)
+
+
+def _remove_stale_parts(target: Path, older_than_s: float) -> None:
+    """Delete ``.part`` files of ``target`` that no live download can still be writing."""
+    cutoff = time.time() - older_than_s
+    for part in target.parent.glob(f".{target.stem}.*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                logger.info("removed %s, left by an interrupted download", part)
+        except OSError:
+            continue  # another process removed or finished it
+
+
+def _download(http: httpx.Client, url: str, target: Path, name: str, deadline: _Deadline) -> None:
     with http.stream("GET", url) as response:
         status = response.status_code
         if status in RETRY_STATUSES:
@@ -150,7 +189,7 @@ def _download(http: httpx.Client, url: str, target: Path, name: str) -> None:
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
-                head = _write_checked(response.iter_bytes(), out, url, response)
+                head = _write_checked(response.iter_bytes(), out, url, response, deadline)
             if head != PDF_MAGIC:
                 raise _not_a_pdf(url, response, head)
             os.replace(tmp, target)
@@ -159,10 +198,14 @@ def _download(http: httpx.Client, url: str, target: Path, name: str) -> None:
             raise
 
 
-def _write_checked(chunks: Iterable[bytes], out: Any, url: str, response: httpx.Response) -> bytes:
-    """Copy chunks to ``out``, stopping at once if the body does not start like a PDF."""
+def _write_checked(
+    chunks: Iterable[bytes], out: Any, url: str, response: httpx.Response, deadline: _Deadline
+) -> bytes:
+    """Copy chunks to ``out``, stopping at once if the body does not start like a PDF, or
+    when the deadline passes (httpx's time-out is per read: a drip feed never trips it)."""
     head = b""
     for chunk in chunks:
+        deadline.check()
         if len(head) < len(PDF_MAGIC):
             head = (head + chunk)[: len(PDF_MAGIC)]
             if len(head) == len(PDF_MAGIC) and head != PDF_MAGIC:

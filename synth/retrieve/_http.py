@@ -6,11 +6,17 @@ answers 429/503 when it is busy. :class:`RetryingAdapter` spaces requests by
 429/503, time-outs and connection errors; :func:`build_session` mounts it on a session. The
 same :class:`_RetryPolicy` (tenacity, exponential back-off with jitter) also drives empty-page
 retries in ``_arxiv`` and PDF downloads in ``_download``.
+
+Time is bounded twice, because a per-read time-out bounds neither: the back-off of one request
+never sums to more than ``backoff_total_max`` (a ``Retry-After`` longer than what is left ends
+the retries at once), and one API page or PDF never takes longer than ``deadline``, however
+slowly the server drips its bytes.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +27,7 @@ from typing import Any
 
 import requests
 import tenacity
+import urllib3
 from requests.adapters import BaseAdapter, HTTPAdapter
 
 from synth import __version__
@@ -34,6 +41,14 @@ OFFLINE_HINT = "use --corpus DIR to work offline"
 
 
 # --- retry policy -------------------------------------------------------------------------
+
+
+class _DeadlineExceeded(Exception):
+    """One page or file took longer than ``settings.deadline`` (never retried)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"took longer than the {seconds:g} s deadline")
+        self.seconds = seconds
 
 
 class _RetryableStatus(Exception):
@@ -54,12 +69,24 @@ class _RetryPolicy:
     initial: float
     maximum: float
     sleep: Callable[[float], None] = time.sleep
+    budget: float = math.inf  # most seconds of back-off, all waits of one request together
+    clock: Callable[[], float] = time.monotonic
 
     @classmethod
     def from_settings(
-        cls, settings: RetrieveSettings, sleep: Callable[[float], None] = time.sleep
+        cls,
+        settings: RetrieveSettings,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> _RetryPolicy:
-        return cls(max(1, settings.retries), settings.backoff_initial, settings.backoff_max, sleep)
+        return cls(
+            max(1, settings.retries),
+            settings.backoff_initial,
+            settings.backoff_max,
+            sleep,
+            max(0.0, settings.backoff_total_max),
+            clock,
+        )
 
     def wait(self, state: tenacity.RetryCallState) -> float:
         # Jitter of up to half the first wait keeps waits growing while spreading clients apart.
@@ -69,10 +96,27 @@ class _RetryPolicy:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
             # Honour Retry-After, but cap it so a bogus header cannot stall a run for hours.
-            return max(backoff, min(exc.retry_after, self.maximum))
-        return backoff
+            backoff = max(backoff, min(exc.retry_after, self.maximum))
+        return max(0.0, min(backoff, self.budget - state.idle_for))
 
-    def retrying(self, retry_on: tuple[type[BaseException], ...], what: str) -> tenacity.Retrying:
+    def should_stop(self, state: tenacity.RetryCallState, deadline_at: float | None) -> bool:
+        """Out of attempts, of back-off budget, or of time; or told to wait past the budget."""
+        left = self.budget - state.idle_for
+        exc = state.outcome.exception() if state.outcome else None
+        asked = exc.retry_after if isinstance(exc, _RetryableStatus) else None
+        return (
+            state.attempt_number >= self.attempts
+            or left <= 0
+            or (asked is not None and asked > left)
+            or (deadline_at is not None and self.clock() >= deadline_at)
+        )
+
+    def retrying(
+        self,
+        retry_on: tuple[type[BaseException], ...],
+        what: str,
+        deadline_at: float | None = None,
+    ) -> tenacity.Retrying:
         def log(state: tenacity.RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0.0
@@ -86,7 +130,7 @@ class _RetryPolicy:
             )
 
         return tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.attempts),
+            stop=lambda state: self.should_stop(state, deadline_at),
             wait=self.wait,
             retry=tenacity.retry_if_exception_type(retry_on),
             sleep=self.sleep,
@@ -154,9 +198,10 @@ class RetryingAdapter(BaseAdapter):
     ) -> None:
         super().__init__()
         self.inner = inner or HTTPAdapter(pool_connections=1, pool_maxsize=1, pool_block=True)
-        self.policy = _RetryPolicy.from_settings(settings, sleep)
+        self.policy = _RetryPolicy.from_settings(settings, sleep, clock)
         self.delay = settings.delay_seconds
         self.timeout = settings.timeout
+        self.deadline = settings.deadline
         self._clock = clock
         self._last_request: float | None = None
         # One request at a time, even across threads: arXiv's terms are per client.
@@ -176,20 +221,22 @@ class RetryingAdapter(BaseAdapter):
         def attempt() -> requests.Response:
             self._wait_turn()
             response = self.inner.send(
-                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+                request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
             )
             if not stream or response.status_code in RETRY_STATUSES:
                 # Read the body here, not in Session.send: a time-out mid-body is then retried,
                 # and a 429/503 frees the single pooled connection before the next attempt.
-                response.content  # noqa: B018
+                _read_body(response, deadline_at, self._clock, self.deadline)
             if response.status_code in RETRY_STATUSES:
                 retry_after = _retry_after(response.headers.get("Retry-After"))
                 raise _RetryableStatus(response.status_code, retry_after, response)
             return response
 
         with self._lock:
+            deadline_at = self._clock() + self.deadline
+            retrying = self.policy.retrying(_REQUESTS_RETRY_ON, f"GET {request.url}", deadline_at)
             try:
-                return self.policy.retrying(_REQUESTS_RETRY_ON, f"GET {request.url}")(attempt)
+                return retrying(attempt)
             except _RetryableStatus as exc:
                 return exc.response
 
@@ -203,6 +250,39 @@ class RetryingAdapter(BaseAdapter):
                 logger.debug("waiting %.2f s between arXiv requests", remaining)
                 self.policy.sleep(remaining)
         self._last_request = self._clock()
+
+
+def _read_body(
+    response: requests.Response, deadline_at: float, clock: Callable[[], float], seconds: float
+) -> None:
+    """Load the body into ``response``, giving up at ``deadline_at``.
+
+    ``read1`` returns whatever has arrived, so a server dripping a few bytes a second is
+    noticed at the deadline rather than after a full buffer (which could take hours).
+    """
+    raw = response.raw
+    if raw is None:  # already in memory (an adapter that replays recorded bodies)
+        return
+    read = getattr(raw, "read1", None) or raw.read
+    chunks = []
+    try:
+        while chunk := read(_CHUNK, decode_content=True):
+            chunks.append(chunk)
+            if clock() > deadline_at:
+                raise _DeadlineExceeded(seconds)
+    except _DeadlineExceeded:
+        response.close()
+        raise
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from exc
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    # What requests itself does once it has read a body: later reads of .content use it.
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+
+
+_CHUNK = 64 * 1024
 
 
 def build_session(

@@ -1,7 +1,8 @@
 """Writing and reading papers with their sections and sentences.
 
 Re-ingesting a paper updates its row in place (keyed by arXiv id) and replaces its text, so a
-paper is never stored twice; claims of earlier runs keep pointing at the paper.
+paper is never stored twice, even when two synth processes store it at the same moment; claims
+of earlier runs keep pointing at the paper.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from synth.store.db import insert_or_ignore
 from synth.store.models import Claim, Evidence, Paper, Section, Sentence, utcnow
 
 
@@ -42,13 +44,10 @@ def upsert_paper(session: Session, info: PaperInfo, doc, *, pdf_path: str, sourc
 
     The text replaces any earlier text of the same paper; the caller commits.
     """
-    paper = find_paper(session, info.arxiv_id)
-    if paper is None:
-        paper = Paper(arxiv_id=info.arxiv_id)
-        session.add(paper)
-    else:
-        _drop_text(session, paper.id)
-        paper.updated_at = utcnow()
+    paper = find_paper(session, info.arxiv_id) or _new_paper(session, info.arxiv_id)
+    # Another process may have stored this paper since we looked: replace its text too.
+    _drop_text(session, paper.id)
+    paper.updated_at = utcnow()
     paper.version = info.version
     paper.title = info.title
     paper.authors = list(info.authors)
@@ -62,6 +61,16 @@ def upsert_paper(session: Session, info: PaperInfo, doc, *, pdf_path: str, sourc
     paper.references = list(doc.references)
     session.flush()
     _add_text(session, paper.id, doc)
+    return paper
+
+
+def _new_paper(session: Session, arxiv_id: str) -> Paper:
+    """The paper's row, inserted unless another process inserted it first (no UNIQUE error)."""
+    fresh = Paper(arxiv_id=arxiv_id)
+    row = {c.name: getattr(fresh, c.name) for c in Paper.__table__.columns if c.name != "id"}
+    insert_or_ignore(session, Paper, [row], "arxiv_id")
+    paper = find_paper(session, arxiv_id)
+    assert paper is not None  # inserted just now, by us or by the other process
     return paper
 
 

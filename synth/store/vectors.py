@@ -13,6 +13,7 @@ import numpy as np
 from sqlmodel import Session, select
 
 from synth.embed import EMBEDDING_DIM, MODEL_NAME, embed
+from synth.store.db import insert_or_ignore
 from synth.store.models import EmbeddingCache
 
 _CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
@@ -37,8 +38,12 @@ def cached_embed(session: Session, texts: Sequence[str]) -> np.ndarray:
     if missing:
         # Round fresh vectors as stored ones are, so results never depend on the cache's state.
         vectors = embed(list(missing.values())).astype(np.float16)
+        rows = []
         for key, vector in zip(missing, vectors, strict=True):
             found[key] = vector.astype(np.float32)
-            session.add(EmbeddingCache(key=key, vector=vector.tobytes()))
+            rows.append({"key": key, "vector": vector.tobytes()})
+        # Another synth may be caching the same texts right now: keep whichever came first.
+        for start in range(0, len(rows), _CHUNK):
+            insert_or_ignore(session, EmbeddingCache, rows[start : start + _CHUNK], "key")
         session.commit()
     return np.stack([found[k] for k in keys])
