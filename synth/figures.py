@@ -148,6 +148,8 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
     upper = float(m.group("hi").replace(",", "")) if m.group("hi") else None
     if m.group("sci"):
         exp = re.search(r"[-−]?\d+\}?$", m.group("sci")).group(0).strip("}").replace("−", "-")
+        if abs(int(exp)) > 300:  # "1e400" overflows a float; no measurement is that size
+            return None
         value *= 10.0 ** int(exp)
     factor, unit, kind = 1.0, None, "number"
     if m.group("scale"):

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,13 +252,18 @@ def _confidence(value: Any, where: str) -> float | None:
 
 
 def _counts(values: dict[str, Any]) -> StatedCounts:
-    def whole(value: Any) -> int | None:
-        return None if value is None else int(value)
+    # A report may state NaN or 1e400 (JSON allows both through Python): no count at all.
+    def finite(value: Any) -> float | None:
+        if value is None or not math.isfinite(float(value)):
+            return None
+        return float(value)
 
-    score = values.get("quality_score")
+    def whole(value: Any) -> int | None:
+        return None if finite(value) is None else int(value)
+
     return StatedCounts(
         papers_retrieved=whole(values.get("papers_retrieved")),
         claims_extracted=whole(values.get("claims_extracted")),
         claims_verified=whole(values.get("claims_verified")),
-        quality_score=None if score is None else float(score),
+        quality_score=finite(values.get("quality_score")),
     )
