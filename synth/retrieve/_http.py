@@ -15,6 +15,7 @@ slowly the server drips its bytes.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
 import threading
@@ -41,6 +42,14 @@ OFFLINE_HINT = "use --corpus DIR to work offline"
 
 
 # --- retry policy -------------------------------------------------------------------------
+
+# tenacity 9.2 renamed the first wait ``initial`` -> ``multiplier`` (the old name warns);
+# pyproject allows tenacity 8.2, which knows only ``initial``.
+_FIRST_WAIT = (
+    "multiplier"
+    if "multiplier" in inspect.signature(tenacity.wait_exponential_jitter).parameters
+    else "initial"
+)
 
 
 class _DeadlineExceeded(Exception):
@@ -91,7 +100,7 @@ class _RetryPolicy:
     def wait(self, state: tenacity.RetryCallState) -> float:
         # Jitter of up to half the first wait keeps waits growing while spreading clients apart.
         backoff = tenacity.wait_exponential_jitter(
-            initial=self.initial, max=self.maximum, jitter=self.initial / 2
+            **{_FIRST_WAIT: self.initial}, max=self.maximum, jitter=self.initial / 2
         )(state)
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatus) and exc.retry_after is not None:
