@@ -294,8 +294,10 @@ def main() -> None:
 
     init = args.init or encoder_path()
     tokenizer = AutoTokenizer.from_pretrained(init)
+    # fp32 always: the shipped weights are stored in fp16, and fp16 on CPU is ~100x slower.
     model = AutoModelForSequenceClassification.from_pretrained(
         init,
+        dtype=torch.float32,
         num_labels=3,
         id2label=dict(enumerate(LABELS)),
         label2id=LABEL_ID,
@@ -337,7 +339,7 @@ def main() -> None:
     last = args.out / "last"
     if (last / "state.json").exists():
         state = json.loads((last / "state.json").read_text())
-        model = AutoModelForSequenceClassification.from_pretrained(last)
+        model = AutoModelForSequenceClassification.from_pretrained(last, dtype=torch.float32)
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
         saved = torch.load(last / "optim.pt", weights_only=False)
@@ -367,7 +369,7 @@ def main() -> None:
             sched.step()
             opt.zero_grad()
             step += 1
-            running += float(loss)
+            running += float(loss.detach())
             if step % log_every == 0:
                 el = time.time() - t0
                 print(
