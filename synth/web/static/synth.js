@@ -92,7 +92,20 @@ function jobProgress() {
   if (box.dataset.status === "queued" || box.dataset.status === "running") poll();
 }
 
+function claimPage() {
+  // On a claim's page, 1/2/3 press the label form's buttons (the note field types normally).
+  const form = document.querySelector("form.label-form");
+  if (!form || document.getElementById("claims")) return;
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!LABELS[event.key]) return;
+    event.preventDefault();
+    form.querySelector('button[value="' + LABELS[event.key] + '"]').click();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   claimsTable();
+  claimPage();
   jobProgress();
 });
