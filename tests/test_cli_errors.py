@@ -208,3 +208,13 @@ def test_interrupted_ingest_exits_130_says_what_was_kept_and_leaves_no_workers(
     assert last.startswith("Interrupted: stopped before the end; papers read so far are stored")
     time.sleep(0.5)
     assert not [pid for pid in workers if _alive(pid)], "extraction workers left running"
+
+
+def test_huge_report_file_is_refused_at_once(capsys, tmp_path, db):
+    huge = tmp_path / "huge.md"
+    with huge.open("w") as out:
+        out.write("# Report\n\n")
+        out.truncate(50_000_000)  # 50 MB, sparse on disk
+    code, err = _main(capsys, "audit", str(huge), "--db", db)
+    assert code == 1
+    assert _one_line(err).startswith("ReportParseError:") and "50 MB" in err

@@ -63,6 +63,8 @@ TRUNCATE_NEAR = 115
 """From this length on, a claim without closing punctuation is taken to be cut."""
 
 _READABLE = "expected a UTF-8 text or Markdown report, or synth's JSON report"
+# Real reports are tens of kilobytes; a 50 MB file would run for hours and is not a report.
+MAX_REPORT_BYTES = 5_000_000
 
 # Shared by the text and JSON parsers.
 _SUPPORTED = "SUPPORTED"
@@ -192,6 +194,12 @@ def parse_report(path: Path | str) -> ParsedReport:
     if path.is_dir():
         raise ReportParseError(f"{path} is a directory: {_READABLE}.")
     try:
+        size = path.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise ReportParseError(
+                f"{path} is {size / 1e6:.0f} MB, more than any report "
+                f"({MAX_REPORT_BYTES / 1e6:.0f} MB at most): {_READABLE}."
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ReportParseError(f"{path} cannot be read ({exc.strerror}): {_READABLE}.") from exc
