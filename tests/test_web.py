@@ -345,3 +345,17 @@ def test_stored_and_shown_settings_hold_no_password(client, stored):
     assert "hunter2" not in stored_url and "***" in stored_url
     page = client.get(f"/runs/{run.run_id}").text
     assert "db.example" in page and "hunter2" not in page
+
+
+@pytest.mark.slow
+def test_report_from_a_question_runs_as_a_job(client):
+    form = {"question": "Which sentence representations transfer best?", "csrf": client.csrf}
+    started = client.post("/jobs/report", data=form, follow_redirects=False)
+    assert started.status_code == 303
+    job_id = int(started.headers["location"].rsplit("/", 1)[1])
+    assert "<progress" in client.get(f"/jobs/{job_id}").text
+    job = client.app_.state.web.jobs.wait(job_id, timeout=900)
+    assert job.status == "done", job.error
+    assert {"Extracting claims", "Verifying claims"} <= set(job.stages)
+    page = client.get(f"/runs/{job.run_id}").text
+    assert "Which sentence representations transfer best" in page

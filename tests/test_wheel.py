@@ -51,12 +51,18 @@ def wheel(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory, wheel) -> Path:
+    """A fresh venv holding only the wheel; everything else comes from the system."""
     folder = tmp_path_factory.mktemp("venv")
+    # No pip inside (ensurepip is slow): this interpreter's pip installs into the venv.
     subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", str(folder)], check=True
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(folder)],
+        check=True,
     )
-    pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps"]
-    subprocess.run([*pip, "--disable-pip-version-check", str(wheel)], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", str(folder / "bin" / "python")]
+    subprocess.run(
+        [*pip, "install", "-q", "--no-deps", "--disable-pip-version-check", str(wheel)],
+        check=True,
+    )
     return folder
 
 

@@ -98,7 +98,7 @@ def report_job(request: Request, body: ReportJobIn) -> dict:
     """Start a report (one job at a time per database; 409 when one is running)."""
     check_write(request)
     web = state_of(request)
-    return views.start_report(web.jobs, web.settings, body.question).as_dict()
+    return views.start_report(web.jobs, web.settings, body.question, web.verifier).as_dict()
 
 
 @router.post("/jobs/audit", status_code=202)
@@ -110,7 +110,7 @@ def audit_job(request: Request, body: AuditJobIn) -> dict:
         from fastapi import HTTPException
 
         raise HTTPException(413, "the report is larger than the server accepts")
-    return views.start_audit(web.jobs, web.settings, body.text, body.name).as_dict()
+    return views.start_audit(web.jobs, web.settings, body.text, body.name, web.verifier).as_dict()
 
 
 @router.get("/jobs/{job_id}")

@@ -129,7 +129,7 @@ def report_job(
 ) -> RedirectResponse:
     check_write(request, csrf)
     web = state_of(request)
-    job = views.start_report(web.jobs, web.settings, question)
+    job = views.start_report(web.jobs, web.settings, question, web.verifier)
     return _see(f"/jobs/{job.id}")
 
 
@@ -148,7 +148,7 @@ async def audit_job(
         text = report.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ReportParseError("the file is not UTF-8 text", hint="upload a report") from exc
-    job = views.start_audit(web.jobs, web.settings, text, "uploaded report")
+    job = views.start_audit(web.jobs, web.settings, text, "uploaded report", web.verifier)
     return _see(f"/jobs/{job.id}")
 
 

@@ -6,6 +6,7 @@ a page and its JSON twin call the same function.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -133,8 +134,14 @@ def choices(session: Session) -> dict:
     return {"models": list_models(session), "runs": [r["id"] for r in list_runs(session)]}
 
 
-def start_report(jobs: JobManager, settings: Settings, question: str) -> Job:
-    """A report job on the server's corpus folder (or arXiv when none is configured)."""
+def start_report(
+    jobs: JobManager, settings: Settings, question: str, verifier: Callable[[], object]
+) -> Job:
+    """A report job on the server's corpus folder (or arXiv when none is configured).
+
+    ``verifier`` loads the app's NLI model; it is called first, so a broken model fails the
+    job before any paper is read.
+    """
     from synth.pipeline import run_report
 
     question = question.strip()
@@ -142,6 +149,7 @@ def start_report(jobs: JobManager, settings: Settings, question: str) -> Job:
         raise ConfigError("the question is empty", hint="type the research question")
 
     def work(session: Session, progress: JobProgress) -> int | None:
+        verifier()
         corpus = settings.serve.corpus
         result = run_report(session, settings, question, corpus=corpus, progress=progress)
         return result.run.run_id if result.run else None
@@ -149,13 +157,16 @@ def start_report(jobs: JobManager, settings: Settings, question: str) -> Job:
     return jobs.submit("report", question, work)
 
 
-def start_audit(jobs: JobManager, settings: Settings, text: str, name: str) -> Job:
+def start_audit(
+    jobs: JobManager, settings: Settings, text: str, name: str, verifier: Callable[[], object]
+) -> Job:
     """An audit job of a report given as text (parsed now, so a bad file fails at once)."""
     from synth.audit.check import audit_report
 
     parsed = parse_report_text(text, name=name)
 
     def work(session: Session, progress: JobProgress) -> int | None:
+        verifier()
         corpus = settings.serve.corpus
         result = audit_report(session, settings, parsed, corpus=corpus, progress=progress)
         return result.run.run_id if result.run else None
