@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
-from synth.errors import SynthError
+from synth.errors import NotFoundError, SynthError
 
 OK, ERROR, USAGE, INTERRUPTED = 0, 1, 2, 130
 
@@ -34,6 +34,8 @@ _KEPT_BY_COMMAND = {
     "reverify": "verdicts of claims finished so far were not stored; rerun to verify them",
 }
 _KEPT_DEFAULT = "nothing was changed"
+# Library errors carry the kind of row that is missing; the command line words the fix.
+_LIST_COMMAND = {"claim": "synth claims", "run": "synth runs", "paper": "synth papers"}
 
 
 def _is_click(exc: BaseException, name: str) -> bool:
@@ -66,7 +68,10 @@ def interrupted_line(argv: list[str]) -> str:
 def error_line(exc: BaseException) -> tuple[str, int] | None:
     """The line and status for an exception the CLI reports itself; None for a real bug."""
     if isinstance(exc, SynthError):
-        return f"{type(exc).__name__}: {_one_line(str(exc))}", ERROR
+        text = str(exc)
+        if isinstance(exc, NotFoundError) and not exc.hint and exc.kind in _LIST_COMMAND:
+            text += f"; list the ids with: {_LIST_COMMAND[exc.kind]}"
+        return f"{type(exc).__name__}: {_one_line(text)}", ERROR
     if _is_click(exc, "NoArgsIsHelpError"):
         return exc.format_message().rstrip(), USAGE  # type: ignore[attr-defined]
     if _is_click(exc, "UsageError"):
