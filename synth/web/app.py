@@ -26,7 +26,7 @@ from synth.report.render import make_environment
 from synth.settings import Settings
 from synth.store import open_database
 from synth.web.jobs import JobManager
-from synth.web.security import LOOPBACK_NAMES, is_loopback
+from synth.web.security import LOOPBACK_NAMES, BodyLimit, is_loopback
 
 STATIC_PACKAGE = ("synth.web", "static")
 
@@ -53,7 +53,9 @@ class WebState:
             from synth.verify.model import load_verifier
 
             v = self.settings.verify
-            self._verifier = load_verifier(self.settings.nli_model, v.batch_size, v.max_length)
+            self._verifier = load_verifier(
+                self.settings.nli_model, v.batch_size, v.max_length, backend=v.backend
+            )
         return self._verifier
 
     def session(self) -> Session:
@@ -117,6 +119,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     if is_loopback(settings.serve.host):
         # A page on another site cannot reach this server through a DNS name it controls.
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_NAMES, "testserver"])
+    # An upload may be its report plus the form around it; anything larger is refused unread.
+    app.add_middleware(BodyLimit, limit=settings.serve.max_upload_bytes + 64_000)
     app.mount("/static", StaticFiles(packages=[STATIC_PACKAGE]), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

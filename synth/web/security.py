@@ -63,3 +63,31 @@ def check_write(request: Request, csrf_field: str | None = None) -> None:
     if content_type == "application/json":
         return
     raise HTTPException(403, "the form is out of date (missing CSRF token): reload the page")
+
+
+class BodyLimit:
+    """Refuse a request body larger than ``limit`` bytes before any of it is read (413).
+
+    Browsers send ``Content-Length`` with every form and upload, so an oversized report is
+    refused before it fills memory; the upload route checks the size it read as well.
+    """
+
+    def __init__(self, app, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if not length.isdigit() or int(length) > self.limit:
+                body = b'{"error": "Too large", "message": "the request body is too large"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 413,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
