@@ -166,9 +166,8 @@ def verify_against(
     claim_vectors = cached_embed(session, [c.text for c in claims])
     timings["embed"] = time.perf_counter() - t
     t = time.perf_counter()
-    verifier = load_verifier(
-        settings.nli_model, settings.verify.batch_size, settings.verify.max_length
-    )
+    v = settings.verify
+    verifier = load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
     with progress.task("Verifying claims", len(claims)) as task:
         verdicts = verify_claims(
             claims,
@@ -211,7 +210,8 @@ def run_report(
 
     t = time.perf_counter()
     # Loaded here (once per process) so a missing model fails before any work, timed apart.
-    load_verifier(settings.nli_model, settings.verify.batch_size, settings.verify.max_length)
+    v = settings.verify
+    load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
     timings["load_model"] = time.perf_counter() - t
 
     t = time.perf_counter()

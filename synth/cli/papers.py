@@ -40,7 +40,12 @@ def eval_nli(
 
     settings = build_settings(model)
     examples = read_examples(file)
-    verifier = load_verifier(settings.nli_model, batch_size, settings.verify.max_length)
+    verifier = load_verifier(
+        settings.nli_model,
+        batch_size,
+        settings.verify.max_length,
+        backend=settings.verify.backend,
+    )
     result = evaluate(verifier, examples, progress=sys.stderr.isatty())
     typer.echo(f"model: {settings.nli_model}   file: {file}   pairs: {result.n}")
     typer.echo(f"{'label':15s} {'precision':>9s} {'recall':>7s} {'f1':>6s} {'support':>8s}")

@@ -5,6 +5,18 @@ MoritzLaurer's mDeBERTa puts entailment first, joeddav/xlm-roberta-large-xnli us
 and some heads are 2-way (entailment / not_entailment). So labels are always read from the
 model's ``config.id2label`` and never assumed by position.
 
+Two backends compute the logits: the int8 ONNX file next to the weights (``onnx/model_int8.onnx``,
+made by ``training/export_onnx.py``; about 3x faster on CPU) and the torch model through
+sentence-transformers. ``auto`` takes ONNX when the folder has a current file and torch otherwise;
+labels, calibration and softmax are then applied by the same code, so both give ``NliScores`` of
+the same form.
+
+Calibration: a model's ``config.json`` may carry ``"synth_calibration": {"weight": [...],
+"bias": [...]}`` (one value per label, in the model's output order), applied to the logits before
+the softmax as ``logits * weight + bias`` by both backends. A calibration already folded into the
+classifier layer (``training/calibrate_model.py``'s temperature, recorded under ``temperature``,
+or any entry with ``"folded": true``) is part of the weights and is not applied again.
+
 Example:
     >>> verifier = load_verifier("synth-nli-minilm")            # doctest: +SKIP
     >>> verifier.predict([("A dog runs in a park.", "An animal is outside.")])[0].label
@@ -25,6 +37,7 @@ import numpy as np
 
 from synth.errors import ModelError
 from synth.settings import NLI_BATCH_SIZE, SHIPPED_MODEL
+from synth.verify.onnx import OnnxRunner, onnx_path, onnxruntime_available
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +146,54 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def calibration_of(entry: object, num_labels: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The (weight, bias) to apply to a model's logits, from its config's ``synth_calibration``.
+
+    None when the model has none or it is folded into the weights already (see module docs).
+
+    >>> calibration_of({"weight": [1, 2, 1], "bias": [0, 0.5, 0]}, 3)[1].tolist()
+    [0.0, 0.5, 0.0]
+    >>> calibration_of({"temperature": 1.86, "bias": [0, 0, 0]}, 3) is None
+    True
+    """
+    if not isinstance(entry, dict) or "weight" not in entry or entry.get("folded"):
+        return None
+    weight = np.asarray(entry["weight"], dtype=np.float64).reshape(-1)
+    bias = np.asarray(entry.get("bias", np.zeros(num_labels)), dtype=np.float64).reshape(-1)
+    if weight.shape != (num_labels,) or bias.shape != (num_labels,):
+        raise ModelError(
+            f"the model's synth_calibration has {weight.size} weights and {bias.size} biases for "
+            f"{num_labels} labels; fix config.json or remove the synth_calibration entry"
+        )
+    return weight, bias
+
+
+BACKENDS = ("auto", "torch", "onnx")
+
+
+def choose_backend(path_or_id: str, requested: str) -> str:
+    """``torch`` or ``onnx`` for a resolved model, as ``requested`` (auto, torch or onnx) asks.
+
+    ``auto`` takes ONNX only when the folder has an int8 file made from the weights beside it
+    and onnxruntime is installed; otherwise it logs why and takes torch. ``onnx`` insists (the
+    runner raises ModelError with the fix).
+    """
+    if requested not in BACKENDS:
+        raise ModelError(
+            f"unknown verifier backend {requested!r}; set SYNTH_VERIFY__BACKEND to one of "
+            f"{', '.join(BACKENDS)}"
+        )
+    if requested != "auto":
+        return requested
+    path = onnx_path(path_or_id) if Path(path_or_id).is_dir() else None
+    if path is None:
+        return "torch"
+    if not onnxruntime_available():
+        logger.warning("onnxruntime is not installed; running %s with torch", path_or_id)
+        return "torch"
+    return "onnx"
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -142,14 +203,19 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class Verifier:
     """An NLI cross-encoder that scores (premise, hypothesis) pairs.
 
-    Loads once; ``predict`` batches pairs sorted by length (sentence-transformers sorts inside
-    ``CrossEncoder.predict``), so padding is spent only on pairs of similar size.
+    Loads once; ``predict`` batches pairs sorted by length, so padding is spent only on pairs of
+    similar size.
 
     Args:
         model: the shipped model's name, a local folder or a Hugging Face id.
         batch_size: pairs per forward pass.
         max_length: token limit per pair; longer premises are truncated.
-        backend: ``torch`` or ``onnx`` (sentence-transformers backends).
+        backend: ``auto`` (int8 ONNX when the folder has a current file, else torch), ``torch``
+            or ``onnx``; see :func:`choose_backend`.
+
+    Example:
+        >>> Verifier(backend="torch").backend  # doctest: +SKIP
+        'torch'
     """
 
     def __init__(
@@ -158,13 +224,56 @@ class Verifier:
         *,
         batch_size: int = NLI_BATCH_SIZE,
         max_length: int = 256,
-        backend: str = "torch",
+        backend: str = "auto",
     ) -> None:
         self.name = model
         self.batch_size = batch_size
-        self._encoder = _load_cross_encoder(resolve_model(model), max_length, backend)
-        self.labels = label_order(self._encoder.config.id2label)
+        path = resolve_model(model)
+        self.backend = choose_backend(path, backend)
+        self._encoder = None
+        self._runner: OnnxRunner | None = None
+        if self.backend == "onnx":
+            runner = OnnxRunner(path, max_length=max_length, allow_stale=backend == "auto")
+            if runner.stale:
+                # auto with a file older than the weights: the weights are the truth.
+                logger.warning(
+                    "the ONNX file %s is stale (%s); using torch", runner.path, runner.stale
+                )
+                self.backend = "torch"
+            else:
+                self._runner = runner
+        if self._runner is not None:
+            config = self._runner.config
+            id2label = {int(k): v for k, v in config.get("id2label", {}).items()}
+            calibration = config.get("synth_calibration")
+        else:
+            self._encoder = _load_cross_encoder(path, max_length)
+            id2label = self._encoder.config.id2label
+            calibration = getattr(self._encoder.config, "synth_calibration", None)
+        self.labels = label_order(id2label)
         self.two_way = NOT_ENTAILMENT in self.labels
+        self.calibration = calibration_of(calibration, len(self.labels))
+        logger.info("NLI model %s runs on %s", model, self.backend)
+
+    def logits(self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False):
+        """The model's logits (calibration applied), one row per pair in input order."""
+        if self._runner is not None:
+            raw = self._runner.logits(pairs, self.batch_size)
+        else:
+            import torch
+
+            raw = self._encoder.predict(
+                [[p, h] for p, h in pairs],
+                batch_size=self.batch_size,
+                show_progress_bar=show_progress,
+                activation_fn=torch.nn.Identity(),
+                convert_to_numpy=True,
+            )
+        out = np.asarray(raw, dtype=np.float64).reshape(len(pairs), -1)
+        if self.calibration is not None:
+            weight, bias = self.calibration
+            out = out * weight + bias
+        return out
 
     def predict(
         self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
@@ -177,16 +286,7 @@ class Verifier:
         """
         if not pairs:
             return []
-        import torch
-
-        logits = self._encoder.predict(
-            [[p, h] for p, h in pairs],
-            batch_size=self.batch_size,
-            show_progress_bar=show_progress,
-            activation_fn=torch.nn.Identity(),
-            convert_to_numpy=True,
-        )
-        probs = _softmax(np.asarray(logits, dtype=np.float64).reshape(len(pairs), -1))
+        probs = _softmax(self.logits(pairs, show_progress=show_progress))
         col = {label: i for i, label in enumerate(self.labels)}
         if self.two_way:
             return [NliScores(entailment=float(row[col[ENTAILMENT]])) for row in probs]
@@ -200,24 +300,19 @@ class Verifier:
         ]
 
 
-def _load_cross_encoder(path_or_id: str, max_length: int, backend: str):
+def _load_cross_encoder(path_or_id: str, max_length: int):
+    import torch
     from sentence_transformers import CrossEncoder
 
     local = Path(path_or_id).is_dir()
     offline = os.environ.get("HF_HUB_OFFLINE") == "1"
-    kwargs = {}
-    if backend == "torch":
-        import torch
-
-        # The shipped weights are fp16 on disk; CPUs compute fp32 far faster and more exactly.
-        kwargs["model_kwargs"] = {"dtype": torch.float32}
     try:
         return CrossEncoder(
             path_or_id,
             max_length=max_length,
-            backend=backend,
             local_files_only=local or offline,
-            **kwargs,
+            # The shipped weights are fp16 on disk; CPUs compute fp32 far faster and more exactly.
+            model_kwargs={"dtype": torch.float32},
         )
     except Exception as exc:  # transformers raises OSError, ValueError, HF hub errors...
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -235,8 +330,8 @@ def load_verifier(
     model: str = SHIPPED_MODEL,
     batch_size: int = NLI_BATCH_SIZE,
     max_length: int = 256,
-    backend: str = "torch",
+    backend: str = "auto",
 ) -> Verifier:
-    """The verifier for ``model``, loaded once per process."""
+    """The verifier for ``model``, loaded once per process (per backend asked for)."""
     logger.info("loading NLI model %s", model)
     return Verifier(model, batch_size=batch_size, max_length=max_length, backend=backend)

@@ -1,0 +1,198 @@
+"""Run an NLI cross-encoder exported to int8 ONNX (``training/export_onnx.py``) on the CPU.
+
+Why a runner of our own rather than sentence-transformers' ONNX backend: that backend needs
+optimum, which pins an older transformers; onnxruntime alone runs the graph, and the work
+around it is small: tokenise (with the model folder's own tokenizer, exactly as the torch path
+does), sort pairs by token length, pad within each batch only, and return logits. Labels,
+calibration and softmax are applied by :class:`synth.verify.model.Verifier` for both backends
+alike, so the two differ only by the int8 arithmetic.
+
+The ONNX file carries the SHA-256 of the weights it was exported from (metadata key
+``synth_weights_sha256``): a file older than the weights beside it is *stale* and is never used
+silently, since it would give another model's answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from synth.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+ONNX_FILE = Path("onnx") / "model_int8.onnx"  # relative to the model folder
+WEIGHTS_SHA_KEY = "synth_weights_sha256"
+_WEIGHT_SUFFIXES = (".safetensors", ".bin")
+EXPORT_HINT = "run `python training/export_onnx.py --model {folder}`"
+TORCH_HINT = "or set SYNTH_VERIFY__BACKEND=torch"
+
+
+def onnx_path(folder: str | Path) -> Path | None:
+    """The int8 ONNX file of a local model folder, or None when it has none (or is a hub id)."""
+    path = Path(folder) / ONNX_FILE
+    return path if path.is_file() else None
+
+
+def weights_digest(folder: str | Path) -> str:
+    """SHA-256 over the folder's weight files (sorted by name), the identity of the weights."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix in _WEIGHT_SUFFIXES)
+    for file in files:
+        digest.update(file.name.encode())
+        with file.open("rb") as f:
+            while chunk := f.read(1 << 22):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def onnxruntime_available() -> bool:
+    """Whether onnxruntime can be imported (it is a dependency; a broken install lacks it)."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _session(path: Path, threads: int):
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise ModelError(
+            f"onnxruntime is not installed, so {path.name} cannot run; "
+            f"`pip install onnxruntime` {TORCH_HINT}"
+        ) from exc
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    try:
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/RuntimeException
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        folder = path.parent.parent
+        raise ModelError(
+            f"the ONNX file {path} is damaged ({first[:160]}); "
+            f"{EXPORT_HINT.format(folder=folder)} {TORCH_HINT}"
+        ) from exc
+
+
+def stale_reason(session, folder: Path) -> str | None:
+    """Why the file does not belong to the weights beside it, or None when it does."""
+    meta = session.get_modelmeta().custom_metadata_map
+    recorded = meta.get(WEIGHTS_SHA_KEY)
+    if recorded is None:
+        return "it records no weights digest"
+    if not any(p.suffix in _WEIGHT_SUFFIXES for p in folder.iterdir()):
+        return None  # an ONNX-only folder: nothing to be stale against
+    if recorded != weights_digest(folder):
+        return "the weights changed since it was exported"
+    return None
+
+
+class OnnxRunner:
+    """Logits of (premise, hypothesis) pairs from a model folder's int8 ONNX file.
+
+    Args:
+        folder: a model folder holding ``config.json``, the tokenizer and ``onnx/model_int8.onnx``.
+        max_length: token limit per pair; longer pairs lose tokens from the longer side first
+            (``longest_first``, as sentence-transformers truncates).
+        threads: onnxruntime intra-op threads; default one per CPU, as torch uses.
+        allow_stale: do not raise for a file whose weights digest does not match the weights
+            beside it; ``stale`` then says why, for the caller to decide.
+
+    Raises:
+        ModelError: onnxruntime is missing, the file is damaged or stale, or the folder has
+            no usable tokenizer.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        max_length: int = 256,
+        threads: int | None = None,
+        allow_stale: bool = False,
+    ) -> None:
+        self.folder = Path(folder)
+        path = onnx_path(self.folder)
+        if path is None:
+            raise ModelError(
+                f"{self.folder} has no int8 ONNX file ({ONNX_FILE}); "
+                f"{EXPORT_HINT.format(folder=self.folder)} {TORCH_HINT}"
+            )
+        self.path = path
+        self.max_length = max_length
+        self.session = _session(path, threads or os.cpu_count() or 1)
+        self.stale = stale_reason(self.session, self.folder)
+        if self.stale and not allow_stale:
+            raise ModelError(
+                f"the ONNX file {path} is stale: {self.stale}; "
+                f"{EXPORT_HINT.format(folder=self.folder)} {TORCH_HINT}"
+            )
+        self.input_names = [i.name for i in self.session.get_inputs()]
+        self.config = json.loads((self.folder / "config.json").read_text())
+        self.tokenizer = _tokenizer(self.folder)
+
+    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> np.ndarray:
+        """Raw logits, one row per pair in input order (float32, shape ``(len(pairs), labels)``).
+
+        Pairs are tokenised once, then run longest first in batches padded to their own longest
+        pair, so short pairs never pay for long ones.
+        """
+        if not pairs:
+            return np.zeros((0, len(self.config.get("id2label", {}))), dtype=np.float32)
+        enc = self.tokenizer(
+            [p for p, _ in pairs],
+            [h for _, h in pairs],
+            truncation="longest_first",
+            max_length=self.max_length,
+            padding=False,
+        )
+        ids = enc["input_ids"]
+        types = enc.get("token_type_ids")
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        pad_id = self.tokenizer.pad_token_id or 0
+        left = self.tokenizer.padding_side == "left"
+        out: np.ndarray | None = None
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(ids[i]) for i in idx)
+            feed = {
+                "input_ids": np.full((len(idx), width), pad_id, dtype=np.int64),
+                "attention_mask": np.zeros((len(idx), width), dtype=np.int64),
+                "token_type_ids": np.zeros((len(idx), width), dtype=np.int64),
+            }
+            for row, i in enumerate(idx):
+                n = len(ids[i])
+                cols = slice(width - n, width) if left else slice(0, n)
+                feed["input_ids"][row, cols] = ids[i]
+                feed["attention_mask"][row, cols] = 1
+                if types is not None:
+                    feed["token_type_ids"][row, cols] = types[i]
+            logits = self.session.run(None, {k: feed[k] for k in self.input_names})[0]
+            if out is None:
+                out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
+            out[idx] = logits
+        assert out is not None
+        return out
+
+
+def _tokenizer(folder: Path):
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    except Exception as exc:  # transformers raises OSError, ValueError, ImportError...
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelError(
+            f"cannot load the tokenizer of {folder} ({first[:160]}); the folder must hold the "
+            "tokenizer files saved with the model (save_pretrained)"
+        ) from exc
