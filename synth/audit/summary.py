@@ -1,7 +1,12 @@
-"""What an audit found, as plain data: per-claim rows, the summary, and the JSON document."""
+"""What an audit found, as plain data: per-claim rows, the summary, and the JSON document.
+
+A claim none of whose cited papers could be obtained was not checked: its row says so
+(``checked: false``) and it counts neither for nor against agreement with the report's marks.
+"""
 
 from __future__ import annotations
 
+from synth.verify.quote import MISQUOTE, MISQUOTE_KINDS, NONE
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, VERDICTS
 
 
@@ -14,19 +19,37 @@ def evidence_json(verdict, refs: dict[str, int], limit: int = 2) -> list[dict]:
             "page": e.passage.page,
             "label": e.label,
             "score": round(e.label_prob, 2),
+            "tier": getattr(e, "tier", "") or None,
         }
         for e in verdict.evidence[:limit]
     ]
 
 
+def quote_json(match) -> dict:
+    """What the quotation check found: the source sentence and the word-level changes."""
+    source = match.source
+    return {
+        "kind": match.kind,
+        "source": source.text if source else None,
+        "paper": source.paper if source else None,
+        "page": source.page if source else None,
+        "diff": list(match.diff),
+        "misquote": list(match.reasons) if match.kind == MISQUOTE else [],
+        "similarity": round(match.similarity / 100, 2),
+    }
+
+
 def claim_rows(result) -> list[dict]:
     """One row per audited claim: what the report says beside what synth finds."""
     from synth.audit.check import disagrees
+    from synth.verify.quote import QuoteMatch
 
     refs = {r.arxiv_id: r.index for r in result.parsed.references if r.arxiv_id}
+    quotes = result.quotes or [QuoteMatch(NONE) for _ in result.verdicts]
+    checked = bool(result.papers)
     rows = []
-    for claim, full, verdict in zip(
-        result.parsed.claims, result.full_texts, result.verdicts, strict=True
+    for claim, full, verdict, quote in zip(
+        result.parsed.claims, result.full_texts, result.verdicts, quotes, strict=True
     ):
         rows.append(
             {
@@ -41,8 +64,10 @@ def claim_rows(result) -> list[dict]:
                 "verdict": verdict.verdict,
                 "confidence": round(verdict.confidence, 2),
                 "reason": verdict.reason,
-                "disagrees": disagrees(claim.mark, verdict.verdict),
+                "disagrees": disagrees(claim.mark, verdict.verdict) if checked else None,
                 "evidence": evidence_json(verdict, refs),
+                "checked": checked,
+                "quote": quote_json(quote),
             }
         )
     return rows
@@ -51,7 +76,7 @@ def claim_rows(result) -> list[dict]:
 def summarise(result) -> dict:
     """Agreement, the claims the report gets wrong, and stated against listed counts."""
     rows = claim_rows(result)
-    marked = [r for r in rows if r["report_mark"] is not None]
+    marked = [r for r in rows if r["report_mark"] is not None and r["checked"]]
     agree = [r for r in marked if not r["disagrees"]]
     by = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
     stated = result.parsed.stated
@@ -71,6 +96,12 @@ def summarise(result) -> dict:
         "marked_unverified_but_supported": [
             r["index"] for r in rows if r["report_mark"] is False and r["verdict"] == SUPPORTED
         ],
+        "unchecked": sum(not r["checked"] for r in rows),
+        "misquotes": [r["index"] for r in rows if r["quote"]["kind"] == MISQUOTE],
+        "misquotes_by_kind": {
+            kind: sum(kind in r["quote"]["misquote"] for r in rows) for kind in MISQUOTE_KINDS
+        },
+        "quoted": [r["index"] for r in rows if r["quote"]["kind"] == "quoted"],
         "truncated": sum(r["truncated"] for r in rows),
         "truncated_recovered": sum(r["recovered"] for r in rows),
         "references": len(result.parsed.references),
