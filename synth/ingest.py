@@ -222,6 +222,9 @@ def ingest_sources(
             result.arxiv_ids.append(stored.arxiv_id)
         else:
             todo.append(source)
+    # Commit the metadata updates now: an open write would hold SQLite's lock through the
+    # whole extraction below and make another synth on the same file wait or fail.
+    session.commit()
     by_path = {s.path: s for s in todo}
     with progress.task("Extracting text", len(todo)) as task:
         for path, doc in extract_many(
