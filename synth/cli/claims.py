@@ -152,18 +152,14 @@ def runs(db: DbOpt = None) -> None:
 
     Example: synth runs
     """
-    from sqlmodel import select
-
-    from synth.store.models import Run
+    from synth.store.runs import list_runs
 
     with open_session(build_settings(db=db)) as session:
-        rows = session.exec(select(Run).order_by(Run.id)).all()
-        for r in rows:
-            by = r.stats.get("claims_by_verdict", {})
-            typer.echo(
-                f"{r.id:>4}  {r.kind:<6} {r.created_at:%Y-%m-%d %H:%M}  "
-                f"{sum(by.values()):>3} claims  {r.question[:70]}"
-            )
+        rows = list_runs(session)  # newest first, as the web app lists them
+        for r in reversed(rows):
+            when = r["created_at"][:16].replace("T", " ")
+            question = r["question"][:70]
+            typer.echo(f"{r['id']:>4}  {r['kind']:<6} {when}  {r['claims']:>3} claims  {question}")
         if not rows:
             typer.echo('No runs yet; make one with: synth report "QUESTION" --corpus DIR')
 
