@@ -255,8 +255,12 @@ class Verifier:
         self.calibration = calibration_of(calibration, len(self.labels))
         logger.info("NLI model %s runs on %s", model, self.backend)
 
-    def logits(self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False):
+    def logits(
+        self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
+    ) -> np.ndarray:
         """The model's logits (calibration applied), one row per pair in input order."""
+        if not pairs:
+            return np.zeros((0, len(self.labels)))
         if self._runner is not None:
             raw = self._runner.logits(pairs, self.batch_size)
         else:
