@@ -169,3 +169,74 @@ def test_an_unrelated_claim_has_no_source():
 def test_short_claims_and_no_sources_are_not_matched():
     assert check("BERT works.").kind == NONE
     assert match_quote("The training process takes roughly 20 hours.", []).kind == NONE
+
+
+# The issue's examples (Transformer abstract and training sentences, as the paper prints them).
+TRANSFORMER = [
+    Source(
+        "We propose a new simple network architecture, the Transformer, based solely on attention "
+        "mechanisms, dispensing with recurrence and convolutions entirely.",
+        "1706.03762",
+        1,
+    ),
+    Source(
+        "On the WMT 2014 English-to-French translation task, our model establishes a new "
+        "single-model state-of-the-art BLEU score of 41.8 after training for 3.5 days on eight "
+        "GPUs, a small fraction of the training costs of the best models from the literature.",
+        "1706.03762",
+        1,
+    ),
+    Source("Decoding a batch of sentences takes about 5 seconds on one GPU.", "1706.03762", 8),
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "truncated", "kind", "diff"),
+    [
+        (TRANSFORMER[0].text, False, QUOTED, None),
+        (
+            "The Transformer is based solely on attention mechanisms, relying on recurrence and "
+            "convolutions entirely.",
+            False,
+            MISQUOTE,
+            "dispensing with -> relying on",
+        ),
+        ("...to about 5 minutes on one GPU.", True, MISQUOTE, "5 seconds -> 5 minutes"),
+        (TRANSFORMER[1].text[:120].rstrip(), True, QUOTED, None),
+        (
+            "On the WMT 2014 English-to-French translation task, our model establishes a new "
+            "single-model state-of-the-art BLEU score of 38.1",
+            True,
+            MISQUOTE,
+            "41.8 -> 38.1",
+        ),
+        (  # cut inside the changed figure: "38" is still not "41.8"
+            "On the WMT 2014 English-to-French translation task, our model establishes a new "
+            "single-model state-of-the-art BLEU score of 38",
+            True,
+            MISQUOTE,
+            "41.8 -> 38",
+        ),
+    ],
+)
+def test_the_issue_examples(claim, truncated, kind, diff):
+    m = match_quote(claim, TRANSFORMER, truncated=truncated)
+    assert m.kind == kind, m
+    if diff:
+        assert m.diff[0] == diff
+    if kind == QUOTED and truncated:
+        assert m.completed == TRANSFORMER[1].text
+
+
+def test_an_acronym_for_the_words_it_stands_for_is_no_swap():
+    sources = [
+        Source(
+            "Our model achieves the state-of-the-art results in Stanford Question Answering "
+            "Dataset and CNN/DailyMail cloze test.",
+            BIDAF,
+        )
+    ]
+    m = match_quote(
+        "BiDAF achieves the state-of-the-art results in SQuAD and CNN/DailyMail.", sources
+    )
+    assert m.kind == QUOTED, m
