@@ -44,7 +44,7 @@ _UNITS = {
     "GHz": "gigahertz", "W": "watt", "kW": "kilowatt", "mmHg": "millimeter_Hg",
 }  # fmt: skip
 _PERCENT = r"%|percent\b|per\s?cent\b|percentage points?\b|pp\b|points?\b"
-_MULT = r"x(?![\w])|×|-fold\b|\s?fold\b|times\b"
+_MULT = r"x(?![\w])|×(?!\s?\d)|-fold\b|\s?fold\b|times\b"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _SCI = r"(?:[eE][-+−]?\d+|\s?[x×]\s?10\^?\{?[-−]?\d+\}?)"
 _UNIT_ALT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
@@ -206,14 +206,17 @@ def status(claim: str, evidence: str) -> str:
 
     ``ok``: the claim states no figure, or the evidence states every one of them;
     ``differs``: a claimed figure is missing but the evidence gives another figure of the same
-    kind (seconds for minutes, another score): other values, possibly for the same thing;
-    ``missing``: the evidence says nothing of that kind: less detail, not other values.
+    kind (seconds for minutes, another score) and at least as many figures: other values,
+    possibly for the same thing;
+    ``missing``: the evidence says nothing of that kind, or fewer figures than the claim: less
+    detail, not other values.
     """
     claimed, given = parse(claim), parse(evidence)
     unmatched = [c for c in claimed if not any(same_value(c, g) for g in given)]
     if not unmatched:
         return OK
-    if any(comparable(c, g) for c in unmatched for g in given if not _used(g, claimed)):
+    spare = [g for g in given if not _used(g, claimed)]
+    if len(given) >= len(claimed) and any(comparable(c, g) for c in unmatched for g in spare):
         return DIFFERS
     return MISSING
 

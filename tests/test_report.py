@@ -11,12 +11,13 @@ import pytest
 from sqlmodel import Session, select
 
 from synth.embed import embed
+from synth.figures import has_figures
 from synth.report import build_view, render
 from synth.store.models import Claim, Evidence, Run, Sentence, Verification
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.evidence import normalise
 from synth.verify.model import load_verifier
-from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds, numbers
+from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +72,7 @@ def _change_first_number(text: str) -> str:
 
 def test_changed_numbers_are_never_supported(report_run):
     settings, engine, result = report_run
-    numeric = [(c, p) for c, p in result.claims if numbers(c.text)]
+    numeric = [(c, p) for c, p in result.claims if has_figures(c.text)]
     assert numeric, "the run should extract claims with figures"
     changed = [_change_first_number(c.text) for c, _ in numeric]
     with Session(engine) as session:

@@ -45,3 +45,35 @@ def test_audited_claims_may_match_their_source_verbatim():
     passages = [Passage(CLAIM, 1, "1810.04805", 1, sentence_id=10)]
     chosen = select_candidates(embed([CLAIM])[0], passages, embed([CLAIM]), k=1)
     assert [p.sentence_id for p, _ in chosen] == [10]
+
+
+def test_the_premise_the_model_reads_never_holds_the_claim(pdf_dir):
+    """Circularity through context: a pronoun sentence after the claim's own sentence, and the
+    neighbours of an evidence window, must not bring the claim back into the premise."""
+    from synth.extract import extract_pdf
+    from synth.verify.evidence import Neighbour, text_passages
+
+    document = extract_pdf(pdf_dir / "1810.04805.pdf")
+    sentences = [s.text for s in document.sentences]
+    # A real pronoun sentence of the paper and the sentence before it, read as a claim.
+    i = next(i for i, s in enumerate(sentences[1:], 1) if s.startswith(("It ", "This ", "They ")))
+    claim = sentences[i - 1]
+    sentences = sentences[max(0, i - 15) : i + 15]  # a stretch of the paper around them
+    i = sentences.index(claim) + 1
+    passages = text_passages(sentences, "1810.04805")
+    for p in passages:
+        assert p.before is None or isinstance(p.before, Neighbour)
+    pronoun = passages[i]
+    assert claim in pronoun.nli_text and claim in pronoun.window()  # unprotected, it leaks
+    vectors = embed([p.nli_text for p in passages])
+    chosen = select_candidates(
+        embed([claim])[0], passages, vectors, k=len(passages), exclude_copies_of=claim
+    )
+    for p, _ in chosen:
+        for premise in (p.nli_text, p.window()):
+            assert not any(is_copy(claim, part) for part in _sentences_of(premise, sentences))
+    assert any(p.text == pronoun.text for p, _ in chosen)  # kept, without the claim
+
+
+def _sentences_of(premise: str, sentences: list[str]) -> list[str]:
+    return [s for s in sentences if s in premise]

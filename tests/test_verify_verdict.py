@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from synth import figures
 from synth.verify.evidence import Passage
 from synth.verify.model import NliScores
 from synth.verify.verdict import (
@@ -19,8 +20,6 @@ from synth.verify.verdict import (
     adjust,
     decide,
     figure_status,
-    mask_numbers,
-    numbers,
 )
 
 CLAIM = "BERT obtains a GLUE score of 80.5%, a 7.7% absolute improvement."
@@ -42,7 +41,7 @@ def test_numbers_ignores_years_names_and_citations():
     text = (
         "In 2018, GPT-2 and BERT [12] reached 80.5% on GLUE with 340M parameters and 1,000 steps."
     )
-    assert numbers(text) == {80.5, 1000.0}
+    assert {f.value for f in figures.parse(text)} == {80.5, 340e6, 1000.0}
 
 
 def test_figure_status():
@@ -63,7 +62,7 @@ def test_figure_status():
 
 
 def test_masking_leaves_only_the_statement():
-    assert mask_numbers(CLAIM) == "BERT obtains a GLUE score of N, a N absolute improvement."
+    assert figures.mask(CLAIM) == "BERT obtains a GLUE score of N, a N absolute improvement."
 
 
 def test_conflict_turns_same_statement_into_contradiction():

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from synth.cli import claims, papers, reports, web  # noqa: F401  (registers the commands)
+from synth.cli import claims, evaluate, papers, reports, web  # noqa: F401  (registers the commands)
 from synth.cli._common import app
 from synth.cli._exit import run
 

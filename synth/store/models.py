@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -125,6 +125,16 @@ class Evidence(SQLModel, table=True):
     score: float = Field(description="probability of that label")
     probs: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     cross_paper: bool = False
+    tier: str = Field(
+        default="",
+        sa_column=Column(String, nullable=False, server_default=""),
+        description="restatement | citation | body | same_paper | cross_paper | source | quoted",
+    )
+    premise: str = Field(
+        default="",
+        sa_column=Column(Text, nullable=False, server_default=""),
+        description="exactly what the NLI model read",
+    )
 
 
 class HumanLabel(SQLModel, table=True):

@@ -58,6 +58,8 @@ def evidence_rows(verification_id: int, verdict: Verdict, limit: int) -> list[Ev
                     "number_conflict": ev.number_conflict,
                 },
                 cross_paper=ev.cross_paper,
+                tier=ev.tier,
+                premise=ev.premise,
             )
         )
     return rows

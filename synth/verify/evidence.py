@@ -1,16 +1,18 @@
 """Candidate evidence for a claim, chosen so that verification is never circular.
 
 A claim taken from a paper must not be checked against the sentence it came from, nor against
-a copy of that sentence (abstracts and conclusions repeat themselves word for word). Candidates
-are every other sentence of the run's papers, pre-filtered by embedding similarity; only the
-closest few go to the NLI cross-encoder, which is the expensive step.
+a copy of that sentence (abstracts and conclusions repeat themselves word for word), and that
+holds for everything the model reads: the context added to a pronoun sentence and the
+neighbours of an evidence window are checked too, and a part that is the claim is dropped.
+Candidates are every other sentence of the run's papers, pre-filtered by embedding similarity;
+only the closest few go to the NLI cross-encoder, which is the expensive step.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,11 +40,45 @@ class Passage:
     paper_key: str  # arXiv id, for the report's reference numbers
     page: int | None
     sentence_id: int | None = None
-    premise: str | None = None
+    premise: str | None = None  # the sentence decontextualised ("our model" -> its name)
+    section: str = ""
+    section_kind: str = ""
+    before: Neighbour | None = None  # the previous sentence of the same section
+    after: Neighbour | None = None  # the next sentence of the same section
 
     @property
     def nli_text(self) -> str:
-        return self.premise or self.text
+        """The sentence as the model reads it alone: with the sentence before for a pronoun."""
+        base = self.premise or self.text
+        if self.before is not None and _ANAPHOR.match(self.text):
+            return f"{self.before.text} {base}"
+        return base
+
+    def window(self) -> str:
+        """The sentence between its neighbours, for claims that need more than one sentence."""
+        parts = [n.text for n in (self.before,) if n] + [self.premise or self.text]
+        return " ".join(parts + [n.text for n in (self.after,) if n])
+
+    def without(self, sentence_id: int | None, copy_of: str | None) -> Passage:
+        """This passage with any neighbour that is the claim's sentence or a copy dropped."""
+
+        def keep(n: Neighbour | None) -> Neighbour | None:
+            if n is None:
+                return None
+            if sentence_id is not None and n.sentence_id == sentence_id:
+                return None
+            return None if copy_of and is_copy(copy_of, n.text) else n
+
+        before, after = keep(self.before), keep(self.after)
+        if before is self.before and after is self.after:
+            return self
+        return replace(self, before=before, after=after)
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    text: str
+    sentence_id: int | None = None
 
 
 def paper_passages(paper, rows: Sequence[SentenceRow]) -> list[Passage]:
@@ -52,11 +88,39 @@ def paper_passages(paper, rows: Sequence[SentenceRow]) -> list[Passage]:
     for i, s in enumerate(rows):
         if s.section_kind == "title" or looks_garbled(s.text):
             continue
-        premise = decontextualise(s.text, name)
-        if i > 0 and _ANAPHOR.match(s.text) and rows[i - 1].section == s.section:
-            premise = f"{rows[i - 1].text} {premise}"
-        out.append(Passage(s.text, paper.id, paper.arxiv_id, s.page, s.id, premise=premise))
+        before = rows[i - 1] if i > 0 and rows[i - 1].section == s.section else None
+        after = rows[i + 1] if i + 1 < len(rows) and rows[i + 1].section == s.section else None
+        out.append(
+            Passage(
+                s.text,
+                paper.id,
+                paper.arxiv_id,
+                s.page,
+                s.id,
+                premise=decontextualise(s.text, name),
+                section=s.section,
+                section_kind=s.section_kind,
+                before=Neighbour(before.text, before.id) if before else None,
+                after=Neighbour(after.text, after.id) if after else None,
+            )
+        )
     return out
+
+
+def text_passages(sentences: Sequence[str], key: str, section: str = "") -> list[Passage]:
+    """Passages of a plain list of sentences (an abstract), neighbours linked."""
+    return [
+        Passage(
+            text,
+            None,
+            key,
+            None,
+            section=section,
+            before=Neighbour(sentences[i - 1]) if i > 0 else None,
+            after=Neighbour(sentences[i + 1]) if i + 1 < len(sentences) else None,
+        )
+        for i, text in enumerate(sentences)
+    ]
 
 
 def normalise(text: str) -> str:
@@ -110,7 +174,7 @@ def select_candidates(
         if key in seen:  # the same sentence twice adds nothing
             continue
         seen.add(key)
-        out.append((p, sim))
+        out.append((p.without(exclude_sentence_id, exclude_copies_of), sim))
         if len(out) == k:
             break
     return out

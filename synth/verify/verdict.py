@@ -19,20 +19,17 @@ Rules, calibrated in ``training/calibrate_verdicts.py`` and documented in the RE
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from synth import figures
 from synth.settings import VerifySettings
 from synth.verify.model import NliScores
 
 SUPPORTED, REFUTED, NOT_ENOUGH_INFO = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
-FIGURES_OK, FIGURES_MISSING, FIGURES_DIFFER = "ok", "missing", "differs"
+FIGURES_OK, FIGURES_MISSING, FIGURES_DIFFER = figures.OK, figures.MISSING, figures.DIFFERS
 FIGURES_CONFLICT = "conflict"  # differs, and the masked sentences say the same thing
 VERDICTS = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)
-
-# A number standing alone: not inside a name like "GPT-2", "L6" or "x86", not a citation "[12]".
-_NUMBER = re.compile(r"(?<![\w.\-/\[])(\d+(?:,\d{3})*(?:\.\d+)?)(\s?%|\s?percent)?(?![\w\]])")
 
 
 @dataclass(frozen=True)
@@ -48,51 +45,9 @@ class Thresholds:
         return {"support": self.support, "refute": self.refute}
 
 
-def figures(text: str) -> list[tuple[float, int]]:
-    """(value, decimals) of each figure a sentence states; years 1900-2099 left out."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        raw = m.group(1).replace(",", "")
-        value = float(raw)
-        if m.group(2) is None and "." not in raw and 1900 <= value <= 2099:
-            continue  # a year, not a measurement
-        out.append((value, len(raw.split(".")[1]) if "." in raw else 0))
-    return out
-
-
-def numbers(text: str) -> set[float]:
-    """The values of the figures a sentence states."""
-    return {value for value, _ in figures(text)}
-
-
-def _attested(value: float, decimals: int, given: list[tuple[float, int]]) -> bool:
-    """The claim's figure is among the given ones at the claim's precision ("9" covers 9.1)."""
-    tolerance = 0.5 * 10**-decimals + 1e-9
-    return any(abs(value - g) <= tolerance for g, _ in given)
-
-
-def mask_numbers(text: str) -> str:
-    """The sentence with every figure replaced by one placeholder, to compare what it says."""
-    return _NUMBER.sub("N", text)
-
-
 def figure_status(claim: str, evidence: str) -> str:
-    """How the evidence stands to the claim's figures.
-
-    ``ok``: the claim states no figure, or the evidence gives all of them (at the claim's
-    precision);
-    ``missing``: the evidence gives fewer figures than the claim: less detail, not other values;
-    ``differs``: the evidence gives as many figures or more, but not the claim's.
-    """
-    claimed = figures(claim)
-    if not claimed:
-        return FIGURES_OK
-    given = figures(evidence)
-    if all(_attested(value, decimals, given) for value, decimals in claimed):
-        return FIGURES_OK
-    if len(given) < len(claimed):
-        return FIGURES_MISSING
-    return FIGURES_DIFFER
+    """How the evidence stands to the claim's figures (see :func:`synth.figures.status`)."""
+    return figures.status(claim, evidence)
 
 
 def adjust(scores: NliScores, status: str, same_statement: float = 0.0) -> NliScores:
@@ -125,6 +80,10 @@ class ScoredEvidence:
     similarity: float
     figures: str  # FIGURES_OK | FIGURES_MISSING | FIGURES_DIFFER | FIGURES_CONFLICT
     cross_paper: bool
+    premise: str = ""  # exactly what the model read
+    tier: str = ""  # see synth.verify.tiers
+    subject: float = 1.0  # share of the claim's names (or words) the evidence mentions
+    window: NliScores | None = None  # scores with the neighbouring sentences read too
 
     @property
     def number_conflict(self) -> bool:
