@@ -19,7 +19,7 @@ import numpy as np
 import requests
 from sqlmodel import Session, select
 
-from synth.claims import ExtractedClaim, extract_claims
+from synth.claims import ExtractedClaim, extract_claims, verifier_entailment
 from synth.errors import ConfigError, RetrieveError
 from synth.ingest import (
     IngestResult,
@@ -38,8 +38,10 @@ from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
 from synth.store.vectors import cached_embed
 from synth.verify.check import ClaimToCheck, verify_claims
+from synth.verify.decision import measured
 from synth.verify.evidence import Passage, paper_passages
 from synth.verify.model import load_verifier
+from synth.verify.tiers import CROSS_PAPER
 from synth.verify.verdict import VERDICTS, Thresholds, Verdict
 
 logger = logging.getLogger(__name__)
@@ -126,6 +128,9 @@ def gather_claims(
     progress: Progress,
 ) -> list[tuple[ExtractedClaim, Paper]]:
     out = []
+    # The verifier (already loaded) tells paraphrased restatements of one finding apart.
+    v = settings.verify
+    verifier = load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
     with progress.task("Extracting claims", len(papers)) as task:
         for paper in papers:
             found = extract_claims(
@@ -136,6 +141,7 @@ def gather_claims(
                 question_vector=question_vector,
                 limit=settings.claims.max_per_paper,
                 dedup_threshold=settings.claims.dedup_threshold,
+                entail_fn=verifier_entailment(verifier),
             )
             out += [(c, paper) for c in found]
             task.advance()
@@ -251,10 +257,11 @@ def run_stats(result: RunResult) -> dict:
     by_verdict = {v: 0 for v in VERDICTS}
     for v in result.verdicts:
         by_verdict[v.verdict] += 1
+    # Independent corroboration only: another paper in its own words, not citing the claim's.
     cross = sum(
         1
         for v in result.verdicts
-        if v.verdict != "NOT_ENOUGH_INFO" and v.evidence and v.evidence[0].cross_paper
+        if v.verdict != "NOT_ENOUGH_INFO" and v.evidence and v.evidence[0].tier == CROSS_PAPER
     )
     ing = result.ingest
     return {
@@ -270,6 +277,7 @@ def run_stats(result: RunResult) -> dict:
         "claims_cross_paper": cross,
         "model": result.model,
         "thresholds": result.thresholds.as_dict(),
+        "decision_eval": measured(result.model),
         "query": result.query,
         "timings_s": {k: round(v, 2) for k, v in result.timings.items()},
     }

@@ -61,6 +61,9 @@ def view() -> ReportView:
                     "entailment",
                     0.91,
                     False,
+                    tier="body",
+                    premise="XLM obtains a new state of the art of 75.1% on XNLI, 4.9% "
+                    "above the previous best.",
                 )
             ],
         ),
@@ -77,7 +80,9 @@ def view() -> ReportView:
             confidence=0.72,
             reason="no evidence entails or contradicts the claim strongly enough",
             evidence=[
-                EvidenceView("A | B & C <script>", 1, "1901.07291", 2, "neutral", 0.72, True)
+                EvidenceView(
+                    "A | B & C <script>", 1, "1901.07291", 2, "neutral", 0.72, True, "cross_paper"
+                )
             ],
         ),
     ]

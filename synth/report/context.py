@@ -15,8 +15,8 @@ from datetime import date
 import numpy as np
 
 from synth import __version__
+from synth.claims import quotable
 from synth.embed import embed
-from synth.settings import SHIPPED_MODEL
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Verdict
 
 LABEL_NAMES = {SUPPORTED: "supported", REFUTED: "refuted", NOT_ENOUGH_INFO: "not enough info"}
@@ -56,6 +56,23 @@ class EvidenceView:
     label: str
     score: float
     cross_paper: bool
+    tier: str = ""  # see synth.verify.tiers
+    premise: str = ""  # exactly what the NLI model read
+
+    @property
+    def tier_name(self) -> str:
+        return TIER_NAMES.get(self.tier, self.tier.replace("_", " "))
+
+
+TIER_NAMES = {
+    "quoted": "quoted source",
+    "restatement": "restatement in the same paper (not support)",
+    "citation": "citation of other work",
+    "body": "body of the same paper",
+    "same_paper": "same paper",
+    "cross_paper": "another paper",
+    "source": "cited source",
+}
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,8 @@ def evidence_views(verdict: Verdict, refs: dict[str, int], limit: int) -> list[E
             label=e.label,
             score=round(e.label_prob, 2),
             cross_paper=e.cross_paper,
+            tier=e.tier,
+            premise=e.premise,
         )
         for e in verdict.evidence[:limit]
     ]
@@ -152,12 +171,13 @@ EmbedFn = Callable[[Sequence[str]], np.ndarray]
 def summary_claims(
     claims: list[ClaimView], question: str, limit: int, embed_fn: EmbedFn = embed
 ) -> list[ClaimView]:
-    """The strongest supported claims that answer the question, one per paper first.
+    """The strongest supported findings that answer the question, one per paper first.
 
     ``embed_fn`` embeds texts; a stored run passes the database's embedding cache, which
     already holds its claims, so re-rendering it needs no model.
     """
-    supported = [c for c in claims if c.verdict == SUPPORTED]
+    # Findings only: a supported method description or contribution list is no answer.
+    supported = [c for c in claims if c.verdict == SUPPORTED and quotable(c.text, c.kind)]
     if not supported:
         return []
     vectors = embed_fn([question, *[c.text for c in supported]])
@@ -193,7 +213,6 @@ def abstract_text(
 
 
 def methodology_text(stats: dict, settings) -> list[str]:
-    th = stats["thresholds"]
     where = (
         f"arXiv was searched with the query {stats['query']!r}"
         if stats.get("query")
@@ -210,12 +229,29 @@ def methodology_text(stats: dict, settings) -> list[str]:
         f"findings, results, contributions or methods; at most {settings.claims.max_per_paper} "
         "per paper, complete sentences, near-duplicates merged.",
         f"Verification: each claim was checked with the NLI cross-encoder {stats['model']} "
-        f"against the {settings.verify.candidates} most similar sentences of the run's papers, "
-        "never against the sentence it came from or a copy of it. A claim is supported when "
-        f"P(entailment) >= {th['support']}, refuted when P(contradiction) >= {th['refute']}, "
-        "otherwise not enough info; a claim whose figures differ from the evidence's figures for "
-        "the same thing is not supported. Confidence is the probability of the verdict shown.",
+        f"against the {settings.verify.candidates} most similar sentences of the run's papers "
+        "(each also read with its neighbouring sentences), never against the sentence it came "
+        "from or a copy of it, in any premise. " + decision_text(stats),
     ]
+
+
+def decision_text(stats: dict) -> str:
+    """How verdicts were decided, with the figures measured for this model (never typed)."""
+    measured = stats.get("decision_eval")
+    if not measured:
+        th = stats["thresholds"]
+        return (
+            f"A claim is supported when P(entailment) >= {th['support']}, refuted when "
+            f"P(contradiction) >= {th['refute']}, otherwise not enough info (threshold rule: "
+            "no decision has been fitted for this model, so confidences are not calibrated)."
+        )
+    return (
+        "The verdict is decided from all of a claim's evidence (best and second-best scores, "
+        "windows, figure checks, similarity, subject overlap, tiers) by a model fitted on "
+        f"development claims; the confidence is calibrated (ECE {measured['ece']:.2f} on "
+        f"{measured['n']} held-out claims). A restatement of the claim in its own paper is shown "
+        "but never counts as support; contradiction needs evidence about the same subject."
+    )
 
 
 def per_paper(claims: list[ClaimView], refs: list[Reference]) -> list[str]:
@@ -258,12 +294,16 @@ def limitations_text(stats: dict) -> list[str]:
     ]
     if stats["papers_failed"]:
         lines.append(f"{stats['papers_failed']} papers could not be read and are not covered.")
-    if stats["model"] == SHIPPED_MODEL and stats["thresholds"] == {"support": 0.6, "refute": 0.6}:
-        # Measured by training/calibrate_verdicts.py on 161 held-out SciFact claims.
+    measured = stats.get("decision_eval")
+    if measured:
+        per = measured["per_verdict"]
+        rates = ", ".join(
+            f"{LABEL_NAMES[v]} {per[v]['precision']:.0%}" for v in LABEL_NAMES if v in per
+        )
         lines.append(
-            "On held-out SciFact claims this verifier's SUPPORTED verdicts were right 73% of the "
-            "time and its REFUTED verdicts 50%: read a refutation as a flag to check the "
-            "evidence, not as a finding."
+            f"On {measured['n']} held-out claims ({measured['what']}) this verifier's verdicts "
+            f"were right this often: {rates} (precision per verdict, "
+            f"measured by training/fit_decision.py)."
         )
     return lines
 

@@ -102,6 +102,8 @@ def to_json(view: ReportView) -> dict:
                         "label": e.label,
                         "score": e.score,
                         "cross_paper": e.cross_paper,
+                        "tier": e.tier,
+                        "premise": e.premise,
                     }
                     for e in c.evidence
                 ],

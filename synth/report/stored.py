@@ -104,6 +104,8 @@ def stored_claim_views(session: Session, run_id: int, refs: dict[str, int]) -> l
                         label=e.label,
                         score=round(e.score, 2),
                         cross_paper=e.cross_paper,
+                        tier=e.tier,
+                        premise=e.premise,
                     )
                     for e in evidence.get(v.id, [])
                 ],

@@ -195,3 +195,19 @@ def _reason(verdict: str, evidence: Sequence[ScoredEvidence]) -> str:
     ):
         return "only restated elsewhere in its own paper; nothing else shows it"
     return "no evidence entails or contradicts the claim strongly enough"
+
+
+def measured(model: str) -> dict | None:
+    """What ``training/fit_decision.py`` measured for ``model``'s decision, for reports to quote:
+    out-of-fold metrics over all development claims ({"n", "accuracy", "macro_f1", "ece",
+    "per_verdict", "what"}), or None when no decision was fitted for it."""
+    from synth.verify.model import resolve_model
+
+    try:
+        path = Path(resolve_model(model)) / "decision_eval.json"
+    except Exception:  # a hub id that cannot be resolved offline has no local figures
+        return None
+    if not path.is_file():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    return {**report["all"], "what": report["fitted_on"]}
