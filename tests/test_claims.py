@@ -74,6 +74,10 @@ def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected
         "In Table 3, we also observe a strong gain in accuracy SemEval 2017 en-es en-de Table 4: "
         "Cross-lingual wordsim task.",
         "Machine translation baselines 81.9 - 77.8 75.9 - - 70.7 76.6 61.6 were reported.",
+        "The best scores are highlighted in bold. but this approach is still limited to short "
+        "documents.",
+        "64.1% Multiple sentence reasoning There is anaphora, or higher-level fusion of multiple "
+        "sentences is required.",
     ],
 )
 def test_text_with_tables_spliced_in_is_garbled(text):

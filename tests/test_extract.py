@@ -421,6 +421,28 @@ def test_split_spans_knows_abbreviations_initials_and_decimals() -> None:
     ]
 
 
+
+def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
+    text = (
+        "BERT is the first fine-tuning based model to do so. • BERT advances the state of the "
+        "art for eleven NLP tasks. •We release the code."
+    )
+    assert [text[s:e] for s, e in split_spans(text)] == [
+        "BERT is the first fine-tuning based model to do so.",
+        "BERT advances the state of the art for eleven NLP tasks.",
+        "We release the code.",
+    ]
+
+
+def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:
+    # "MR" is the movie-review dataset; "Mr." still never ends a sentence.
+    text = "The combination is effective, particularly on MR. This gives a new baseline. Mr. Li."
+    assert [text[s:e] for s, e in split_spans(text)] == [
+        "The combination is effective, particularly on MR.",
+        "This gives a new baseline.",
+        "Mr. Li.",
+    ]
+
 # --- document assembly without a PDF ----------------------------------------------------------
 
 SYNTHETIC_PAGES = [

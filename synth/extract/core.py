@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from synth.extract.clean import (
     strip_footnote_mark,
 )
 from synth.extract.document import Document, Section, Sentence
+from synth.extract.fonts import add_font_headings, font_heading_texts, needs_fonts, styled_lines
 from synth.extract.hyphens import build_vocabulary, hyphen_prefixes, join_lines
 from synth.extract.layout import Heading, find_headings, split_references
 from synth.extract.metadata import build_metadata
@@ -191,8 +192,18 @@ class _Writer:
         return "".join(self.chunks)
 
 
-def build_document(raw: RawPdf, *, settings: ExtractSettings | None = None) -> Document:
-    """Turn pypdf's page texts (and page 1's font runs) into a :class:`Document`."""
+def build_document(
+    raw: RawPdf,
+    *,
+    settings: ExtractSettings | None = None,
+    font_headings: Callable[[], set[str]] | None = None,
+) -> Document:
+    """Turn pypdf's page texts (and page 1's font runs) into a :class:`Document`.
+
+    ``font_headings`` provides the texts of lines set as headings (bold or large); it is called
+    only when the headings found from text alone look like a missed outline (see
+    :mod:`synth.extract.fonts`), since reading fonts is slow.
+    """
     settings = settings or ExtractSettings()
     page_lines = _page_lines(raw)
     lines = [line for page in page_lines for line in page]
@@ -204,6 +215,9 @@ def build_document(raw: RawPdf, *, settings: ExtractSettings | None = None) -> D
     vocabulary = build_vocabulary(lines)
     prefixes = hyphen_prefixes(vocabulary)
     headings = find_headings(lines)
+    if font_headings is not None and needs_fonts(headings, len(lines)):
+        abstract = next((i for i, h in headings.items() if h.kind == "abstract"), 0)
+        headings = add_font_headings(headings, lines, font_headings(), abstract)
     front_part, parts = _collect_parts(lines, pages, headings, page_starts)
     metadata = build_metadata(raw, front_part.lines)
     front = front_part.lines
@@ -269,7 +283,12 @@ def extract_pdf(path: Path, *, settings: ExtractSettings | None = None) -> Docum
         ExtractError: the file is empty, not a PDF, truncated, corrupt, encrypted, has no pages
             or no text; the message names the file and what to do.
     """
-    return build_document(read_pdf(Path(path)), settings=settings)
+    path = Path(path)
+    return build_document(
+        read_pdf(path),
+        settings=settings,
+        font_headings=lambda: font_heading_texts(styled_lines(path)),
+    )
 
 
 def _extract_one(path: Path, settings: ExtractSettings | None) -> Document | ExtractError:

@@ -93,6 +93,8 @@ def title_case(text: str) -> str:
             words.append(lower)
         elif any(ch.isdigit() for ch in word) or word.islower():
             words.append(word)  # "GPT-2", a variable "z"
+        elif word.startswith("(") and word.endswith(")"):
+            words.append(word)  # an acronym being defined: "(CSLS)"
         else:
             words.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
     return " ".join(words)
@@ -272,11 +274,24 @@ def _continuation(lines: Sequence[str], index: int, name: str) -> int:
     while extra < 2 and index + extra + 1 < len(lines):
         last_word = name.rsplit(" ", 1)[-1].lower()
         following = lines[index + extra + 1]
-        if last_word not in _FUNCTION_WORDS or len(following) > 60 or following.endswith("."):
+        if len(following) > 60 or following.endswith("."):
+            break
+        wrapped = len(name) >= 25 or following[:1].islower()  # a short name does not wrap
+        if last_word not in _FUNCTION_WORDS and not (wrapped and _heading_tail(following)):
             break
         name = f"{name} {following}"
         extra += 1
     return extra
+
+
+def _heading_tail(line: str) -> bool:
+    """A line of one to three words only (``Models``, ``word embeddings``): in a column of prose
+    such a line right after a heading is the heading's second line ("3 ELMo: Embeddings from
+    Language" / "Models"), since a paragraph cannot end before it has begun."""
+    words = line.split()
+    if line.rstrip(":. ").lower() in UNNUMBERED:
+        return False  # "Acknowledgments" after "6 Conclusion" is the next heading
+    return 1 <= len(words) <= 3 and all(w.isalpha() or "-" in w for w in words)
 
 
 def _unheaded_bibliography(lines: Sequence[str], after: int) -> int | None:

@@ -7,7 +7,10 @@ decimals (``0.5``, which never contain whitespace and so are never candidates).
 
 A boundary is a ``.``, ``!`` or ``?`` (plus closing quotes/brackets) followed by whitespace and
 an upper-case letter, digit or opening bracket/quote, unless the word before it is a known
-abbreviation or a single capital letter; a newline is always a boundary.
+abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the title) or a single
+capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
+of both sentences it separates. ``benchmarks/sentences.py`` measures this splitter against
+pysbd.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ ABBREVIATIONS = frozenset(
     sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec proc conf
     """.split()
 )
-_CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n")
+_CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n|\s*[•●▪]\s*")
 _LEADING = "([{\"“‘'"
+BULLETS = frozenset("•●▪")
 
 
 def split_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -35,6 +39,10 @@ def split_spans(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in _CANDIDATE.finditer(text):
         end = match.end()
+        if match[0].strip() in BULLETS:
+            yield from _trimmed(text, start, match.start())
+            start = end
+            continue
         if match[0] != "\n" and _is_abbreviation(text, match.start()):
             continue
         yield from _trimmed(text, start, end)
@@ -52,7 +60,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     if len(word) == 1 and word.isupper():
         return True  # an initial: "A. Rush", "J. M. Murray"
-    return word.lower() in ABBREVIATIONS
+    return word.lower() in ABBREVIATIONS and not word.isupper()  # "on MR. This", "NO."
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

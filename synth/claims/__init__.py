@@ -1,0 +1,69 @@
+"""Claim extraction without an LLM: the sentences in which a paper states what it found.
+
+Hard rules drop what is never a claim, a small fitted classifier (logistic regression over the
+sentence's place and cue words) keeps the claim-worthy sentences, and
+restatements of one finding become one claim that lists where else the paper states it.
+
+Example:
+    >>> claims = extract_claims(rows, title="BERT: ...", ...)  # doctest: +SKIP
+    >>> [c.kind for c in claims]  # doctest: +SKIP
+    ['result', 'contribution', ...]
+
+Modules: ``cues`` (cue words, shape tests, non-claim rules), ``features`` (classifier
+inputs), ``classifier`` (the fitted model), ``restate`` (grouping restatements), ``extract``
+(the steps put together).
+"""
+
+from synth.claims.classifier import ClaimClassifier, load_classifier
+from synth.claims.cues import (
+    NUMBER,
+    about_others,
+    classify,
+    decontextualise,
+    is_claim_shaped,
+    looks_garbled,
+    model_name,
+    non_claim_reason,
+    quotable,
+    section_category,
+    section_weight,
+)
+from synth.claims.extract import (
+    ExtractedClaim,
+    Restatement,
+    candidates,
+    eligible,
+    extract_claims,
+    one_per_finding,
+    select_claims,
+)
+from synth.claims.features import Place, hand_features
+from synth.claims.restate import RestateThresholds, restatement_groups, verifier_entailment
+
+__all__ = [
+    "NUMBER",
+    "ClaimClassifier",
+    "ExtractedClaim",
+    "Place",
+    "RestateThresholds",
+    "Restatement",
+    "about_others",
+    "candidates",
+    "classify",
+    "decontextualise",
+    "eligible",
+    "extract_claims",
+    "hand_features",
+    "is_claim_shaped",
+    "load_classifier",
+    "looks_garbled",
+    "model_name",
+    "non_claim_reason",
+    "one_per_finding",
+    "quotable",
+    "restatement_groups",
+    "section_category",
+    "section_weight",
+    "select_claims",
+    "verifier_entailment",
+]

@@ -1,0 +1,345 @@
+"""Cue words and shape tests: what a claim sentence looks like, before any model is asked.
+
+These are the cheap, explainable parts of claim extraction. :func:`non_claim_reason` names the
+sentence kinds a researcher never cites as a finding (roadmap, pointer to a table, notation,
+footnote, acknowledgement, set-up detail); they are hard filters. The cue flags
+(:func:`classify`) are features of the fitted classifier (:mod:`synth.claims.classifier`) and
+name a kept claim's kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from synth.extract.sentences import ABBREVIATIONS
+
+# Section names (lower case, number stripped) whose sentences may be claims, with a weight.
+SECTION_WEIGHT = {
+    "abstract": 1.0,
+    "introduction": 0.6,
+    "conclusion": 0.9,
+    "conclusions": 0.9,
+    "discussion": 0.7,
+    "results": 0.8,
+    "experiments": 0.6,
+    "experimental results": 0.8,
+    "evaluation": 0.6,
+    "analysis": 0.5,
+    "summary": 0.8,
+}
+_SECTION_HINTS = (
+    ("conclu", 0.9),
+    ("result", 0.8),
+    ("discussion", 0.7),
+    ("experiment", 0.6),
+    ("evaluat", 0.6),
+    ("analys", 0.5),
+    ("introduc", 0.6),
+    ("summary", 0.8),
+    ("ablation", 0.5),
+    ("finding", 0.8),
+)
+_EXCLUDED_SECTIONS = ("related", "background", "acknowledg", "reference", "appendix", "prior work")
+
+RESULT_CUES = re.compile(
+    r"\b(outperform\w*|improv\w*|achiev\w*|state[- ]of[- ]the[- ]art|surpass\w*|exceed\w*|"
+    r"better than|worse than|higher|lower|gains?|reduc\w*|increas\w*|decreas\w*|"
+    r"accuracy|F1|BLEU|ROUGE|perplexity|error rate|absolute|relative|points?)\b",
+    re.IGNORECASE,
+)
+FINDING_CUES = re.compile(
+    r"\b(we (find|found|show|showed|demonstrate\w*|observe\w*|report|confirm\w*|establish\w*)|"
+    r"(results|experiments|analys[ie]s|findings) "
+    r"(show|indicate|suggest|demonstrate|reveal|confirm)\w*|"
+    r"(this|which) (shows|suggests|indicates|demonstrates)|"
+    r"is (effective|beneficial|crucial|critical)|"
+    r"leads? to|enables?|significantly|consistently|substantially)\b",
+    re.IGNORECASE,
+)
+CONTRIBUTION_CUES = re.compile(
+    r"\b(we (propose|introduce|present|describe|develop|release|make available)|"
+    r"(this|our) (paper|work) (proposes|introduces|presents|shows)|our contributions?|"
+    r"(is|are) (publicly )?available)\b",
+    re.IGNORECASE,
+)
+METHOD_CUES = re.compile(
+    r"\b(we (use|train|apply|fine-tune|pre-train|employ|adopt|leverage|extend|combine)\w*|"
+    r"(is|are) trained (on|with)|consists? of|based on)\b",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:[.,]\d+)*(?:\s?%)?")
+_CITATION_ONLY = re.compile(r"^\s*\(?[A-Z][a-z]+ et al\.|^\s*\[\d+")
+_FIRST_PERSON = re.compile(r"\b(we|our|us)\b", re.IGNORECASE)
+# "(Peters et al., 2018)", "(Dai and Le, 2015; ...)", "Smith et al. (2017)", "[12]", "[3, 4]"
+_CITATION = re.compile(
+    r"\([A-Z][^()]{0,80}?\d{4}[a-z]?\)|[A-Z][a-z]+ et al\.,? \(?\d{4}|\[\d+(?:[,–-] ?\d+)*\]"
+)
+
+_NAME_PATTERNS = (
+    re.compile(
+        r"\b(?:called|named|dubbed|which we call|we call it|we term)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)"
+    ),
+    re.compile(
+        r"\b(?:introduce|propose|present)\w*\s+(?:a |an |the )?[^.]{0,80}?"
+        r"\(([A-Z][\w-]*[A-Z][\w-]*)\)"
+    ),
+)
+_OUR_THING = re.compile(
+    r"\b[Oo]ur (proposed )?(model|method|approach|system|architecture|framework|technique)\b"
+)
+_THE_PROPOSED = re.compile(
+    r"\b[Tt]he proposed (model|method|approach|system|architecture|framework)\b"
+)
+
+
+def section_weight(name: str, kind: str) -> float:
+    """How likely a section is to state the paper's own findings (0 = never a claim)."""
+    if kind == "abstract":
+        return SECTION_WEIGHT["abstract"]
+    if kind in ("title", "references"):
+        return 0.0
+    key = name.strip().lower()
+    if any(x in key for x in _EXCLUDED_SECTIONS):
+        return 0.0
+    if key in SECTION_WEIGHT:
+        return SECTION_WEIGHT[key]
+    for hint, weight in _SECTION_HINTS:
+        if hint in key:
+            return weight
+    return 0.25  # method and model sections: only strongly cued sentences make it
+
+
+_CAPTION = re.compile(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*:")
+_NUMERIC_TOKEN = re.compile(r"^[-+]?\d+(?:[.,]\d+)*[%k]?$|^[-–—]$")
+# Eight words in a row with no lower-case word between: column headers, not prose.
+_CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,}")
+
+
+# "... highlighted in bold. but this approach ...": a sentence joined to the tail of another.
+_JOINED = re.compile(r"\b([A-Za-z]{3,})\. [a-z]")
+# "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
+_RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
+
+
+def looks_garbled(text: str) -> bool:
+    """Text with a table or caption spliced in by PDF extraction ("... task Model SST 1k SST 2k
+    ... Table 3: ..."), or two pieces of sentences joined across a column or page break:
+    neither a claim nor usable evidence.
+    """
+    caption = _CAPTION.search(text)
+    if caption and caption.start() > 0:
+        return True
+    joined = _JOINED.search(text)
+    if (joined and joined[1].lower() not in ABBREVIATIONS) or _RUN_ON.search(text):
+        return True
+    tokens = text.split()
+    numeric = sum(bool(_NUMERIC_TOKEN.match(t)) for t in tokens)
+    if numeric >= 5 and numeric > 0.25 * len(tokens):
+        return True
+    return bool(_CAPITALISED_RUN.search(text))
+
+
+def is_claim_shaped(text: str) -> bool:
+    """A complete declarative sentence of reasonable length, not a fragment or formula."""
+    words = text.split()
+    if not 7 <= len(words) <= 80:
+        return False
+    if not text[0].isupper() and not text[0].isdigit():
+        return False
+    if not text.rstrip().endswith((".", "!")):
+        return False
+    if text.rstrip().endswith("?"):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    if letters / max(1, len(text)) < 0.6 or looks_garbled(text):  # tables and equations
+        return False
+    return not _CITATION_ONLY.match(text)
+
+
+def about_others(text: str, name: str | None) -> bool:
+    """A sentence reporting cited work, not the paper's own: citations and no "we" or name."""
+    if not _CITATION.search(text) or _FIRST_PERSON.search(text):
+        return False
+    return not (name and name in text)
+
+
+def classify(text: str) -> tuple[str | None, float]:
+    """The claim kind a sentence's cues point to, and the cue strength."""
+    numbers = len(NUMBER.findall(text))
+    result = len(RESULT_CUES.findall(text))
+    if result and numbers:
+        return "result", 1.0 + 0.1 * min(numbers, 3)
+    if FINDING_CUES.search(text):
+        return "finding", 0.9
+    if CONTRIBUTION_CUES.search(text):
+        return "contribution", 0.8
+    if result >= 2 or (result and _FIRST_PERSON.search(text)):
+        return "result", 0.7
+    if METHOD_CUES.search(text) and _FIRST_PERSON.search(text):
+        return "method", 0.5
+    return None, 0.0
+
+
+def model_name(title: str, abstract: str) -> str | None:
+    """The name the paper gives its model, if it gives one ("BERT", "XLNet", "ELMo")."""
+    head = title.split(":", 1)[0].strip() if ":" in title else ""
+    if head and len(head.split()) == 1 and any(ch.isupper() for ch in head[1:]):
+        return head
+    for pattern in _NAME_PATTERNS:
+        m = pattern.search(abstract)
+        if m:
+            name = m.group(1)
+            # "(XLMs)" names the family; the model is "XLM".
+            plural = name.endswith("s") and name[:-1].isupper()
+            return name[:-1] if plural else name
+    return None
+
+
+def decontextualise(text: str, name: str | None) -> str:
+    """Replace "our model"-style references by the model's name; keep everything else."""
+    if not name:
+        return text
+    out = _OUR_THING.sub(name, text)
+    return _THE_PROPOSED.sub(name, out)
+
+
+# Sentences a researcher never cites as a finding, whatever their cue words.
+_NON_CLAIM = (
+    (
+        "roadmap",
+        re.compile(
+            r"^(?:In|The rest of|The remainder of)\b[^.]{0,40}?\b(?:[Ss]ection|[Cc]hapter|"
+            r"[Aa]ppendix|paper is organi[sz]ed)|\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
+            r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
+            r"^(?:In this section|Below,? we|Next,? we|We (?:then|first|now) (?:describe|present|"
+            r"introduce|discuss|review))\b"
+        ),
+    ),
+    (
+        "pointer",
+        re.compile(
+            r"\b(?:are|is) (?:shown|given|listed|reported|presented|summari[sz]ed|displayed|"
+            r"plotted|illustrated|visuali[sz]ed) in (?:Table|Figure|Fig\.|Tab\.|Appendix|Section)|"
+            r"^(?:See|Please refer to|For (?:more|further) details)|"
+            r"^(?:Table|Figure|Fig\.) \d+[a-z]? (?:shows|lists|reports|presents|summari[sz]es|"
+            r"compares|gives|contains|illustrates|plots)\b|"
+            r"^(?:We|Results are) (?:report|present|show|list|summari[sz]e|give)\w* (?:the |our )?"
+            r"(?:results|numbers|scores)[^.]{0,30}\bin (?:Table|Figure|Fig\.)"
+        ),
+    ),
+    (
+        "notation",
+        re.compile(
+            r"\b(?:Eqn?s?\.|Equations?) ?\(?\d+\)?[^.]{0,60}?\b(?:denotes?|represents?|is the|"
+            r"where)\b|^(?:Let|Suppose|Denote|Given) [^.]{0,40}?\b(?:denote|be |be$)|"
+            r"\bwhere [^ ]{1,6} (?:is|are|denotes?) (?:the|a)\b|\b[a-zA-Z]\s*∈\s*R"
+        ),
+    ),
+    (
+        "acknowledgement",
+        re.compile(
+            r"\b(?:we (?:thank|are grateful|gratefully acknowledge)|thanks? (?:to )?[A-Z]|"
+            r"(?:was|is) (?:partially |partly )?(?:supported|funded) by|equal contribution|"
+            r"(?:spent|designed and implemented|was responsible for)\b[^.]{0,80}\b(?:days|nights|"
+            r"code ?base|tensor2tensor)|work (?:was )?(?:performed|done) while)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("bullet", re.compile(r"[•●▪◦]|^\s*(?:\(?[ivx]{1,4}\)|\d\))\s")),
+    (
+        "setup",
+        re.compile(
+            r"\b(?:batch size|learning rate|dropout (?:rate|probability)|epochs?\b|"
+            r"hyper-?parameters?|optimi[sz]er|warm-?up steps|beam (?:size|width)|"
+            r"we (?:use|used|adopt|follow|set|train|trained|tokeni[sz]e)\b[^.]{0,50}\b"
+            r"(?:of|to|with|for) \d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "future work",
+        re.compile(r"\b(?:future work|in the future|we (?:plan|hope|intend) to)\b", re.IGNORECASE),
+    ),
+)
+_RESULT_WORDS = re.compile(
+    r"\b(?:outperform\w*|improv\w*|achiev\w*|better|worse|gains?|state[- ]of[- ]the[- ]art)\b",
+    re.IGNORECASE,
+)
+
+
+def non_claim_reason(text: str) -> str | None:
+    """Why ``text`` is not a claim a researcher would cite, or ``None`` if no rule says so.
+
+    A set-up sentence that also reports an improvement ("with a learning rate of 0.1 the model
+    improves ...") is left to the classifier rather than dropped.
+
+    >>> non_claim_reason("In Section 3 we present a large set of experiments.")
+    'roadmap'
+    >>> non_claim_reason("The scores of all systems are shown in Table 2.")
+    'pointer'
+    >>> non_claim_reason("BERT outperforms ELMo by 4 points on GLUE.") is None
+    True
+    """
+    for reason, pattern in _NON_CLAIM:
+        if pattern.search(text):
+            if reason == "setup" and _RESULT_WORDS.search(text):
+                continue
+            return reason
+    return None
+
+
+# Section categories the classifier sees, from the heading's name (first hint that matches).
+SECTION_CATEGORIES = ("abstract", "introduction", "method", "results", "conclusion", "other")
+_CATEGORY_HINTS = (
+    ("conclu", "conclusion"),
+    ("summary", "conclusion"),
+    ("discussion", "conclusion"),
+    ("result", "results"),
+    ("experiment", "results"),
+    ("evaluat", "results"),
+    ("analys", "results"),
+    ("ablation", "results"),
+    ("finding", "results"),
+    ("introduc", "introduction"),
+    ("related", "other"),
+    ("background", "other"),
+    ("prior work", "other"),
+    ("previous work", "other"),
+    ("acknowledg", "other"),
+    ("appendix", "other"),
+    ("supplement", "other"),
+)
+
+
+def section_category(name: str, kind: str) -> str:
+    """The coarse role of a section, one of :data:`SECTION_CATEGORIES`.
+
+    Anything not recognised is a "method" section (model, approach, data, set-up): most
+    papers' unnamed middle sections describe what was done, not what was found.
+
+    >>> section_category("5.2 Results on SQuAD", "body"), section_category("3 Model", "body")
+    ('results', 'method')
+    """
+    if kind == "abstract":
+        return "abstract"
+    if kind != "body":
+        return "other"
+    key = name.lower()
+    return next((cat for hint, cat in _CATEGORY_HINTS if hint in key), "method")
+
+
+FINDING_KINDS = frozenset({"result", "finding"})
+
+
+def quotable(text: str, kind: str) -> bool:
+    """Whether a claim may be quoted as a finding in a report's abstract.
+
+    Results and findings only (not contributions or methods), and never text a rule marks as
+    a non-claim or garbled (claims of older runs were chosen before these rules existed).
+
+    >>> quotable("BERT obtains 80.5% on GLUE, a 7.7 point absolute improvement.", "result")
+    True
+    >>> quotable("The contributions of our paper are as follows: • We demonstrate X.", "finding")
+    False
+    """
+    return kind in FINDING_KINDS and non_claim_reason(text) is None and not looks_garbled(text)

@@ -1,0 +1,187 @@
+"""A paper's claims: eligible sentences, the classifier's verdict, one claim per finding.
+
+Steps, each a small function:
+
+1. :func:`eligible`: hard rules drop what is never a claim (reference lists, related work and
+   acknowledgement sections, fragments, text with a table spliced in, sentences about cited
+   work, roadmap, pointers, notation, set-up details).
+2. :func:`candidates`: the fitted classifier (:mod:`synth.claims.classifier`) keeps the
+   sentences it finds claim-worthy from their text, section and position.
+3. :func:`one_per_finding`: restatements of one finding are grouped
+   (:mod:`synth.claims.restate`); the clearest statement is kept and the others are listed on
+   it as :class:`Restatement` (where else the paper says it: not independent evidence).
+4. :func:`select_claims`: the strongest ``limit``, relevance to the question weighing in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from synth.claims.classifier import ClaimClassifier, load_classifier
+from synth.claims.cues import (
+    about_others,
+    classify,
+    decontextualise,
+    is_claim_shaped,
+    model_name,
+    non_claim_reason,
+    section_weight,
+)
+from synth.claims.features import Place
+from synth.claims.restate import EntailFn, RestateThresholds, restatement_groups
+from synth.store.papers import SentenceRow
+
+EmbedFn = Callable[[list[str]], np.ndarray]
+RESTATED_BONUS = 0.1  # a finding the paper states more than once is one of its central ones
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """Another sentence of the same paper that states a kept claim's finding."""
+
+    sentence_id: int
+    text: str
+    section: str
+    page: int
+
+
+@dataclass(frozen=True)
+class ExtractedClaim:
+    """A claim with everything needed to find it again in its paper.
+
+    ``restatements`` are the paper's other statements of the same finding: the verification
+    stage shows them as "restatement" evidence, never as independent support.
+    """
+
+    text: str  # decontextualised
+    original: str  # the sentence exactly as in the paper
+    kind: str  # result | finding | contribution | method
+    score: float
+    sentence: SentenceRow
+    probability: float = 1.0  # P(claim) from the classifier
+    restatements: tuple[Restatement, ...] = ()
+
+
+def eligible(sentence: SentenceRow, name: str | None) -> bool:
+    """Whether the hard rules let ``sentence`` reach the classifier at all."""
+    text = sentence.text
+    return (
+        section_weight(sentence.section, sentence.section_kind) > 0.0
+        and is_claim_shaped(text)
+        and not about_others(text, name)
+        and non_claim_reason(text) is None
+    )
+
+
+def places(sentences: Sequence[SentenceRow]) -> list[Place]:
+    """Each sentence's place in its paper (``sentences`` is the whole paper, in order)."""
+    by_section: dict[str, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_section.setdefault(f"{s.section_kind}/{s.section}", []).append(i)
+    out = []
+    for i, s in enumerate(sentences):
+        members = by_section[f"{s.section_kind}/{s.section}"]
+        within = members.index(i) / max(1, len(members) - 1)
+        out.append(Place(s.section, s.section_kind, i / max(1, len(sentences)), within))
+    return out
+
+
+def candidates(
+    sentences: Sequence[SentenceRow],
+    name: str | None,
+    embed_fn: EmbedFn,
+    classifier: ClaimClassifier | None = None,
+) -> tuple[list[ExtractedClaim], np.ndarray]:
+    """The sentences the classifier keeps as claims, in reading order, with their embeddings
+    (only kept sentences are embedded: the classifier itself reads words, not vectors)."""
+    model = classifier or load_classifier()
+    where = places(sentences)
+    chosen = [i for i, s in enumerate(sentences) if eligible(s, name)]
+    if not chosen:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    texts = [sentences[i].text for i in chosen]
+    probs = model.probability(texts, [where[i] for i in chosen])
+    out = []
+    for i, p in zip(chosen, probs, strict=True):
+        if p < model.threshold:
+            continue
+        s = sentences[i]
+        kind = classify(s.text)[0] or "finding"
+        text = decontextualise(s.text, name)
+        out.append(ExtractedClaim(text, s.text, kind, round(float(p), 4), s, round(float(p), 4)))
+    if not out:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return out, embed_fn([c.original for c in out])
+
+
+def one_per_finding(
+    claims: Sequence[ExtractedClaim],
+    vectors: np.ndarray,
+    entail_fn: EntailFn | None,
+    thresholds: RestateThresholds | None = None,
+) -> tuple[list[ExtractedClaim], np.ndarray]:
+    """The clearest statement of each finding, carrying the paper's other statements of it.
+
+    The clearest is the one the classifier is surest of; on a tie, the earlier.
+    """
+    texts = [c.original for c in claims]
+    groups = restatement_groups(texts, vectors, entail_fn, thresholds or RestateThresholds())
+    out, rows = [], []
+    for group in groups:
+        best = max(group, key=lambda i: (claims[i].probability, -i))
+        others = tuple(
+            Restatement(c.sentence.id, c.original, c.sentence.section, c.sentence.page)
+            for c in (claims[i] for i in group if i != best)
+        )
+        kept = claims[best]
+        bonus = RESTATED_BONUS if others else 0.0
+        out.append(replace(kept, score=round(kept.score + bonus, 4), restatements=others))
+        rows.append(best)
+    order = sorted(range(len(out)), key=lambda k: rows[k])
+    return [out[k] for k in order], vectors[[rows[k] for k in order]]
+
+
+def select_claims(
+    claims: Sequence[ExtractedClaim],
+    relevance: np.ndarray | None,
+    limit: int,
+) -> list[ExtractedClaim]:
+    """The ``limit`` strongest claims, relevance to the question weighing in, in reading order."""
+    if relevance is not None and len(relevance) == len(claims):
+        scored = [
+            (c.score + float(r), i) for i, (c, r) in enumerate(zip(claims, relevance, strict=True))
+        ]
+    else:
+        scored = [(c.score, i) for i, c in enumerate(claims)]
+    best = sorted(scored, reverse=True)[:limit]
+    return [claims[i] for _, i in sorted(best, key=lambda t: t[1])]
+
+
+def extract_claims(
+    sentences: Sequence[SentenceRow],
+    *,
+    title: str,
+    abstract: str,
+    embed_fn: EmbedFn,
+    question_vector: np.ndarray | None,
+    limit: int,
+    dedup_threshold: float,
+    entail_fn: EntailFn | None = None,
+) -> list[ExtractedClaim]:
+    """The paper's claims: classified, one per finding, the strongest ``limit`` of them.
+
+    ``entail_fn`` (e.g. :func:`synth.claims.restate.verifier_entailment`) lets paraphrased
+    restatements be grouped; without it only near-identical ones (cosine >=
+    ``dedup_threshold``) are.
+    """
+    found, vectors = candidates(sentences, model_name(title, abstract), embed_fn)
+    if not found:
+        return []
+    merged, vectors = one_per_finding(
+        found, vectors, entail_fn, RestateThresholds(same=dedup_threshold)
+    )
+    relevance = vectors @ question_vector if question_vector is not None else None
+    return select_claims(merged, relevance, limit)

@@ -1,0 +1,82 @@
+"""One claim per finding: group the sentences in which a paper restates the same finding.
+
+A paper states its central findings two or three times (abstract, introduction, conclusion),
+in different words ("based solely on attention mechanisms, dispensing with recurrence" and
+"eschewing recurrence and instead relying entirely on an attention mechanism"). Cosine
+similarity alone either misses such paraphrases or merges distinct results on the same
+benchmark, so a pair is a restatement when:
+
+* its embeddings are nearly identical (cosine >= ``same``), or
+* they are close (cosine >= ``near``) and the NLI model finds that each sentence entails the
+  other (P(entailment) >= ``entail`` both ways): mutual entailment is paraphrase, one-way
+  entailment is only a more specific statement of something broader.
+
+Groups are the connected components of that relation (within one paper only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# (premise, hypothesis) pairs -> P(entailment) for each pair.
+EntailFn = Callable[[Sequence[tuple[str, str]]], list[float]]
+
+
+@dataclass(frozen=True)
+class RestateThresholds:
+    """When two sentences of a paper state the same finding (see the module docstring)."""
+
+    same: float = 0.88
+    near: float = 0.6
+    entail: float = 0.5
+
+
+def restatement_groups(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    entail_fn: EntailFn | None,
+    thresholds: RestateThresholds = RestateThresholds(),
+) -> list[list[int]]:
+    """Indices of ``texts`` grouped by finding, each group in reading order.
+
+    Without ``entail_fn`` only near-identical sentences (cosine >= ``same``) are grouped.
+
+    >>> v = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    >>> restatement_groups(["a", "a again", "b"], v, None)
+    [[0, 1], [2]]
+    """
+    n = len(texts)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sims = vectors @ vectors.T if n else np.zeros((0, 0))
+    close: list[tuple[int, int]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if sims[i, j] >= thresholds.same:
+                parent[root(j)] = root(i)
+            elif entail_fn is not None and sims[i, j] >= thresholds.near:
+                close.append((i, j))
+    if close and entail_fn is not None:
+        forward = entail_fn([(texts[i], texts[j]) for i, j in close])
+        backward = entail_fn([(texts[j], texts[i]) for i, j in close])
+        for (i, j), f, b in zip(close, forward, backward, strict=True):
+            if min(f, b) >= thresholds.entail:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values())
+
+
+def verifier_entailment(verifier) -> EntailFn:
+    """Adapt a :class:`synth.verify.model.Verifier` to an :data:`EntailFn`."""
+    return lambda pairs: [s.entailment for s in verifier.predict(list(pairs))]

@@ -1,0 +1,202 @@
+"""Which sentences become claims: hard rules, the shipped classifier, one claim per finding.
+
+The classifier is the committed artifact (``synth/models/claims-lr``), the embeddings the real
+MiniLM model and the NLI model the shipped one: nothing here is faked.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlmodel import Session, select
+
+from synth.claims import (
+    Place,
+    candidates,
+    extract_claims,
+    hand_features,
+    load_classifier,
+    non_claim_reason,
+    quotable,
+    restatement_groups,
+    verifier_entailment,
+)
+from synth.embed import embed
+from synth.store.models import Paper
+from synth.store.papers import SentenceRow, paper_sentences
+from synth.verify.model import load_verifier
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "training" / "claims" / "body_labels.jsonl"
+FIGURES = ROOT / "training" / "claims" / "figures.json"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("In Section 3, we present a large set of experiments on four tasks.", "roadmap"),
+        ("The remainder of this paper is organized as follows.", "roadmap"),
+        ("The scores of all the models on the test set are shown in Table 2.", "pointer"),
+        ("Table 4 lists the hyper-parameters of every model we trained.", "pointer"),
+        ("In Eqn. (6), the term Wchj represents the salience of the sentence.", "notation"),
+        ("Let x denote the input sequence and y the output sequence.", "notation"),
+        (
+            "Lukasz and Aidan spent countless long days designing various parts of and "
+            "implementing tensor2tensor.",
+            "acknowledgement",
+        ),
+        ("We thank the anonymous reviewers for their helpful comments.", "acknowledgement"),
+        ("We use a batch size of 64 and train for 10 epochs.", "setup"),
+        ("In future work we plan to apply the model to speech.", "future work"),
+    ],
+)
+def test_rules_name_what_is_never_a_claim(sentence, reason):
+    assert non_claim_reason(sentence) == reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "BERT obtains new state-of-the-art results on eleven natural language processing tasks.",
+        "We show that the higher-level LSTM states capture context-dependent aspects of meaning.",
+        "With a learning rate of 0.1, the model improves accuracy by 2 points over the baseline.",
+    ],
+)
+def test_rules_leave_findings_alone(sentence):
+    assert non_claim_reason(sentence) is None
+
+
+def _rows(texts: list[tuple[str, str]]) -> list[SentenceRow]:
+    """A small paper: (section, text) pairs, in order."""
+    kind = {"Abstract": "abstract"}
+    return [
+        SentenceRow(i, 1, i, text, 1, 0, len(text), section, kind.get(section, "body"))
+        for i, (section, text) in enumerate(texts)
+    ]
+
+
+def test_classifier_keeps_findings_and_drops_description():
+    rows = _rows(
+        [
+            ("Abstract", "We introduce a new model for reading comprehension."),
+            ("1 Introduction", "Question answering is a long-standing goal of AI research."),
+            ("3 Model", "The encoder is a two-layer bidirectional LSTM with 300 hidden units."),
+            ("3 Model", "The fields we used include question title, question content and answer."),
+            ("5 Results", "Our model outperforms all previous approaches on SQuAD by 3.5 F1."),
+            ("6 Conclusion", "We find that memory-less attention is clearly better than dynamic."),
+        ]
+    )
+    kept, vectors = candidates(rows, None, embed)
+    texts = [c.original for c in kept]
+    assert rows[4].text in texts and rows[5].text in texts
+    assert rows[1].text not in texts and rows[2].text not in texts and rows[3].text not in texts
+    assert vectors.shape == (len(kept), 384)
+    assert all(0.0 < c.probability <= 1.0 for c in kept)
+
+
+def test_section_and_position_change_the_verdict():
+    # The same sentence is likelier a claim in the conclusion than in the model section.
+    model = load_classifier()
+    text = ["The model captures long-range dependencies between words."]
+    late = model.probability(text, [Place("6 Conclusion", "body", 0.95, 0.5)])
+    middle = model.probability(text, [Place("3 Model", "body", 0.35, 0.5)])
+    assert late[0] > middle[0]
+    assert hand_features(text, [Place("3 Model", "body", 0.35, 0.5)]).shape == (1, 23)
+
+
+@pytest.fixture(scope="module")
+def entail():
+    return verifier_entailment(load_verifier())
+
+
+def test_paraphrased_restatements_are_grouped_distinct_findings_are_not(entail):
+    texts = [
+        "The Transformer is based solely on attention mechanisms, dispensing with recurrence "
+        "and convolutions entirely.",
+        "The Transformer achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.",
+        "The Transformer eschews recurrence and instead relies entirely on an attention "
+        "mechanism to draw global dependencies between input and output.",
+    ]
+    groups = restatement_groups(texts, embed(texts), entail)
+    assert [0, 2] in groups and [1] in groups
+
+
+def test_without_the_nli_model_only_near_copies_are_grouped():
+    texts = [
+        "The Transformer is based solely on attention mechanisms, dispensing with recurrence.",
+        "The Transformer eschews recurrence and relies entirely on an attention mechanism.",
+    ]
+    assert restatement_groups(texts, embed(texts), None) == [[0], [1]]
+
+
+def test_only_findings_are_quoted_in_a_report_abstract():
+    assert quotable("XLNet outperforms BERT on 20 tasks, often by a large margin.", "result")
+    assert not quotable("We introduce a new language representation model.", "contribution")
+    assert not quotable("The scores are shown in Table 2, where our model does best.", "result")
+
+
+@pytest.mark.slow
+def test_restatements_are_listed_on_the_kept_claim(corpus_db, entail):
+    settings, engine = corpus_db
+    with Session(engine) as session:
+        paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
+        rows = paper_sentences(session, [paper.id])[paper.id]
+    claims = extract_claims(
+        rows,
+        title=paper.title,
+        abstract=paper.abstract,
+        embed_fn=embed,
+        question_vector=None,
+        limit=50,
+        dedup_threshold=settings.claims.dedup_threshold,
+        entail_fn=entail,
+    )
+    by_id = {r.id: r for r in rows}
+    restated = [c for c in claims if c.restatements]
+    assert restated, "BERT states its central results in abstract, introduction and conclusion"
+    kept_ids = {c.sentence.id for c in claims}
+    for claim in restated:
+        for r in claim.restatements:
+            assert r.sentence_id not in kept_ids  # listed once, never kept as a second claim
+            assert by_id[r.sentence_id].text == r.text
+            assert (by_id[r.sentence_id].section, by_id[r.sentence_id].page) == (r.section, r.page)
+
+
+def _labelled_test_split() -> list[dict]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "training"))
+    from claims_classifier import test_paper
+
+    rows = [json.loads(line) for line in LABELS.read_text().splitlines()]
+    return [r for r in rows if test_paper(r["paper"])]
+
+
+def test_shipped_classifier_reproduces_its_reported_figures():
+    """The README's precision and recall, recomputed from the artifact and the untouched papers."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "training"))
+    from claims_classifier import body_place, passes_rules, scores
+
+    rows = _labelled_test_split()
+    model = load_classifier()
+    probs = model.probability([r["sentence"] for r in rows], [body_place(r) for r in rows])
+    kept = np.array([passes_rules(r) for r in rows]) & (probs >= model.threshold)
+    measured = scores(kept, np.array([r["label"] for r in rows]))
+    assert measured == json.loads(FIGURES.read_text())["test"]
+    # well above keeping every sentence the rules let through
+    rules_only = json.loads(FIGURES.read_text())["test_rules_only"]
+    assert measured["precision"] >= rules_only["precision"] + 0.2, (measured, rules_only)
+
+
+def test_test_papers_were_never_trained_on():
+    figures = json.loads(FIGURES.read_text())
+    test_papers = {r["paper"] for r in _labelled_test_split()}
+    assert set(figures["data"]["hand_labelled_test"]["papers"]) == test_papers
+    train = [json.loads(line) for line in LABELS.read_text().splitlines()]
+    train_papers = {r["paper"] for r in train} - test_papers
+    assert figures["data"]["hand_labelled_train"]["papers"] == len(train_papers)
