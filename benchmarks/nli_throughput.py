@@ -1,20 +1,30 @@
-"""NLI throughput: synth's batched, length-sorted verifier against a naive one-pair loop.
+"""NLI throughput: synth's default verifier (int8 ONNX, batched) against a naive torch loop.
 
 Pairs are realistic: claims extracted from shared arXiv PDFs, each paired with the sentences
-synth would pick as its candidate evidence. Both ways run in the same process on the same pairs,
-so the ratio is meaningful on a busy machine even when absolute times are not.
+synth would pick as its candidate evidence. Every way runs in the same process on the same
+pairs, so the ratio is meaningful on a busy machine even when absolute times are not.
+
+Measured: the naive loop (the torch model, one pair per forward pass), the torch backend
+batched, and the default backend (``auto``: the int8 ONNX file when the model has one) at
+several batch sizes. Then label agreement between the torch and default backends on fixed real
+pairs (SNLI dev, and SciFact-style dev pairs when ``training/splits`` exists). The last line is
+one JSON object: ``{"naive_pairs_per_s", "default_pairs_per_s", "speedup", "agreement",
+"agreement_pairs", "default_backend"}``.
 
 Usage::
 
-    python benchmarks/nli_throughput.py [--pairs 384] [--model synth-nli-minilm]
+    python benchmarks/nli_throughput.py [--pairs 256] [--model synth-nli-minilm] [--threads 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from synth.embed import embed, top_k
@@ -22,7 +32,10 @@ from synth.extract import extract_pdf
 from synth.settings import VerifySettings
 from synth.verify.model import Verifier
 
-PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "arxiv" / "pdfs"
+ROOT = Path(__file__).resolve().parents[1]
+PDFS = ROOT.parent / "shared" / "data" / "arxiv" / "pdfs"
+SNLI_DEV = ROOT.parent / "shared" / "data" / "nli" / "snli" / "snli_dev.jsonl"
+SCIFACT_DEV = ROOT / "training" / "splits" / "dev_scifact.jsonl"
 PAPERS = ("1810.04805", "1901.07291", "1802.05365", "1801.06146")
 
 
@@ -35,6 +48,18 @@ def realistic_pairs(n: int) -> list[tuple[str, str]]:
     for i in range(0, len(sentences), step):
         pairs += [(sentences[j], sentences[i]) for j, _ in top_k(vectors[i], vectors, 5)[1:]]
     return pairs[:n]
+
+
+def labelled_pairs(n_snli: int = 300, n_scifact: int = 200) -> list[tuple[str, str]]:
+    """Fixed real pairs for the agreement check: the first SNLI dev and SciFact-style pairs."""
+    out: list[tuple[str, str]] = []
+    for path, n in ((SNLI_DEV, n_snli), (SCIFACT_DEV, n_scifact)):
+        if not path.exists():
+            continue
+        with path.open() as f:
+            rows = [json.loads(line) for _, line in zip(range(n), f, strict=False)]
+        out += [(r["premise"], r["hypothesis"]) for r in rows]
+    return out
 
 
 def naive_loop(verifier: Verifier, pairs: list[tuple[str, str]]) -> float:
@@ -61,29 +86,69 @@ def batched(verifier: Verifier, pairs: list[tuple[str, str]]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--pairs", type=int, default=384)
+    ap.add_argument("--pairs", type=int, default=256)
     ap.add_argument("--model", default="synth-nli-minilm")
-    ap.add_argument("--batch-sizes", default="1,8,16,32,64")
+    ap.add_argument("--batch-sizes", default="8,16,32")
+    ap.add_argument("--threads", type=int, default=2, help="torch and onnxruntime threads")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
+    os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     pairs = realistic_pairs(args.pairs)
-    verifier = Verifier(args.model)
-    verifier.predict(pairs[:8])  # warm-up
+    reference = Verifier(args.model, backend="torch")
+    default = Verifier(args.model)
+    if default._runner is not None:  # same thread budget as torch, for a fair ratio
+        from synth.verify.onnx import OnnxRunner
+
+        default._runner = OnnxRunner(default._runner.folder, threads=args.threads)
+    for verifier in (reference, default):
+        verifier.predict(pairs[:8])  # warm-up
     words = sum(len(p.split()) + len(h.split()) for p, h in pairs) / len(pairs)
     print(
         f"{len(pairs)} claim/evidence pairs from {len(PAPERS)} shared PDFs, "
-        f"{words:.0f} words per pair on average; torch threads: {torch.get_num_threads()}"
+        f"{words:.0f} words per pair on average; threads: {args.threads}; "
+        f"default backend: {default.backend}"
     )
-    t_naive = naive_loop(verifier, pairs)
-    print(f"naive loop (1 pair per forward pass): {len(pairs) / t_naive:7.1f} pairs/s")
+    t_naive = naive_loop(reference, pairs)
+    naive = len(pairs) / t_naive
+    print(f"naive loop (torch, 1 pair per forward pass): {naive:7.1f} pairs/s")
+    t = batched(reference, pairs)
+    print(
+        f"torch backend, batch {reference.batch_size}, length-sorted: "
+        f"{len(pairs) / t:7.1f} pairs/s = {t_naive / t:.2f}x the naive loop"
+    )
+    default_rate = 0.0
     for size in (int(x) for x in args.batch_sizes.split(",")):
-        verifier.batch_size = size
-        t = batched(verifier, pairs)
-        default = " (synth's default)" if size == VerifySettings().batch_size else ""
+        default.batch_size = size
+        t = batched(default, pairs)
+        is_default = size == VerifySettings().batch_size
+        if is_default:
+            default_rate = len(pairs) / t
         print(
-            f"synth verifier, batch {size:>3}, length-sorted{default}: "
+            f"{default.backend} backend, batch {size:>3}"
+            f"{' (synth default)' if is_default else ''}: "
             f"{len(pairs) / t:7.1f} pairs/s = {t_naive / t:.2f}x the naive loop"
         )
+    default.batch_size = VerifySettings().batch_size
+    if not default_rate:
+        default_rate = len(pairs) / batched(default, pairs)
+    check = labelled_pairs()
+    a = [s.label for s in reference.predict(check)]
+    b = [s.label for s in default.predict(check)]
+    agreement = float(np.mean(np.equal(a, b)))
+    print(f"label agreement torch vs {default.backend} on {len(check)} real pairs: {agreement:.4f}")
+    print(
+        json.dumps(
+            {
+                "naive_pairs_per_s": round(naive, 1),
+                "default_pairs_per_s": round(default_rate, 1),
+                "speedup": round(default_rate / naive, 2),
+                "agreement": round(agreement, 4),
+                "agreement_pairs": len(check),
+                "default_backend": default.backend,
+                "threads": args.threads,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
