@@ -45,6 +45,10 @@ NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
+SCALE_WORDS = {
+    "hundred": 1e2, "hundreds": 1e2, "thousand": 1e3, "thousands": 1e3, "million": 1e6,
+    "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12, "trillions": 1e12,
+}  # fmt: skip
 # Words that may be written differently in a faithful quotation.
 SELF = {
     "we", "our", "us", "it", "its", "this", "these", "they", "their", "here", "model", "models",
@@ -105,7 +109,11 @@ def antonym(a: str, b: str) -> bool:
     return False
 
 
-def number_word_change(a: Sequence[str], b: Sequence[str]) -> bool:
-    na = [NUMBER_WORDS[w] for w in a if w in NUMBER_WORDS]
-    nb = [NUMBER_WORDS[w] for w in b if w in NUMBER_WORDS]
-    return bool(na and nb and na != nb)
+def number_word_change(a: Sequence[str], b: Sequence[str]) -> str | None:
+    """ "figure" ("six" -> "seven") or "scale" ("million" -> "billion") for numbers in words."""
+    for table, reason in ((NUMBER_WORDS, "figure"), (SCALE_WORDS, "scale")):
+        na = [table[w] for w in a if w in table]
+        nb = [table[w] for w in b if w in table]
+        if na and nb and na != nb:
+            return reason
+    return None

@@ -177,7 +177,7 @@ def _swapped(claim: _Tokens, cs: tuple[int, int], src: _Tokens, ss: tuple[int, i
     word that is not a self-reference ("The Transformer" -> "The LSTM") is a swap.
     """
     c_names, s_names = _names(claim, *cs), _names(src, *ss)
-    if not c_names or c_names == s_names or not _capitalised(src, *ss):
+    if not c_names or c_names == s_names or not (s_names or _capitalised(src, *ss)):
         return False
     if acronym(claim.original(*cs), src.original(*ss)):
         return False  # "SQuAD" for "Stanford Question Answering Dataset"
@@ -208,7 +208,9 @@ def _benign(c: list[str], s: list[str], c_names: set[str], s_names: set[str]) ->
         if c[0] in REPORTING and s[0] in REPORTING:
             return True
         same = difflib.SequenceMatcher(None, c[0], s[0]).ratio()
-        return same >= 0.8 and len(c[0]) >= 5 and not c[0].isdigit()  # spelling variants
+        # Spelling variants ("modelling", "summarisation") share their start; "million" and
+        # "billion", "inductive" and "deductive" do not.
+        return same >= 0.8 and len(c[0]) >= 5 and c[0][:3] == s[0][:3] and not c[0].isdigit()
     return False
 
 
@@ -272,8 +274,8 @@ def _compare(claim: _Tokens, src: _Tokens, cut: bool) -> dict:
             reasons.append("negation")
         elif short and c and s and antonym(" ".join(c), " ".join(s)):
             reasons.append("antonym")
-        elif number_word_change(c, s):
-            reasons.append("figure")
+        elif number := number_word_change(c, s):
+            reasons.append(number)
         elif short and _swapped(claim, (i1, i2), src, (j1, j2), s):
             reasons.append("name")
         elif (
@@ -349,12 +351,12 @@ def match_quote(claim: str, sources: Sequence[Source], *, truncated: bool = Fals
             continue
         got = _compare(ctoks, stoks, cut)
         # Most words matched and fewest reworded wins; on a tie the faithful reading (no
-        # misquote reasons), then the single sentence rather than two joined.
+        # misquote reasons), then the shorter source (one sentence rather than two joined).
         key = (
             got["matched"] - got["edited"] / 2,
             -len(got["reasons"]),
-            similarity,
             -len(sources[i].text),
+            similarity,
         )
         if best is None or key > best[0]:
             best = (key, i, similarity, got)
