@@ -64,7 +64,9 @@ def card_section(model: Path, evaluation: dict, benchmark: dict | None) -> str:
         ]
     lines += [
         f"Accuracy, torch against int8 ONNX, on the first {evaluation['limit_per_set']} pairs "
-        "of every dev set (`training/evaluate_onnx.py`, figures in `onnx_eval.json`):",
+        "of every dev set (`training/evaluate_onnx.py`, figures in `onnx_eval.json`; on "
+        f"{evaluation['limit_per_set']} pairs one pair is "
+        f"{1 / evaluation['limit_per_set']:.3f}):",
         "",
         "| set | pairs | torch accuracy | ONNX accuracy | difference | torch macro-F1 | "
         "ONNX macro-F1 | labels agree |",
