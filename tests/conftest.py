@@ -138,3 +138,37 @@ def report_run(corpus_db, pdf_dir):
     with Session(engine, expire_on_commit=False) as session:
         result = run_report(session, settings, QUESTION, corpus=pdf_dir, max_papers=5)
     return settings, engine, result
+
+
+SMALL_PDFS = ("1602.03483.pdf", "1709.03856.pdf")  # the two smallest shared papers
+SMALL_QUESTION = "What do sentence embeddings learn about sentence meaning?"
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory, pdf_dir):
+    """A report on the two smallest shared PDFs with the shipped model: a quick real run.
+
+    Returns settings (their corpus folder holds just those two PDFs), engine and run result.
+    Tests that write (labels, jobs) should copy the database first (see tests/test_browser.py)
+    or expect others' rows.
+    """
+    import shutil
+
+    from sqlmodel import Session
+
+    from synth.pipeline import run_report
+    from synth.store import open_database
+
+    folder = tmp_path_factory.mktemp("small")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name in SMALL_PDFS:
+        shutil.copy(pdf_dir / name, corpus / name)
+    settings = _settings_in(folder)
+    settings = settings.model_copy(
+        update={"serve": settings.serve.model_copy(update={"corpus": corpus})}
+    )
+    engine = open_database(settings)
+    with Session(engine, expire_on_commit=False) as session:
+        result = run_report(session, settings, SMALL_QUESTION, corpus=corpus, max_papers=2)
+    return settings, engine, result

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -23,34 +22,19 @@ from synth.store.models import HumanLabel, Run
 from synth.web import create_app
 from synth.web.jobs import JobManager
 
-from conftest import PDFS, _settings_in, need
+from conftest import SMALL_QUESTION as QUESTION
 
-SMALL_PDFS = ("1602.03483.pdf", "1709.03856.pdf")  # the two smallest shared papers
-QUESTION = "What do sentence embeddings learn about sentence meaning?"
 LOCAL = "http://127.0.0.1"
 SYNTH = [sys.executable, "-c", "from synth.cli import main; main()"]
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """Settings, engine and run result of one real two-paper report."""
-    from synth.pipeline import run_report
-    from synth.store import open_database
-
-    folder = tmp_path_factory.mktemp("web")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    for name in SMALL_PDFS:
-        shutil.copy(need(PDFS / name), corpus / name)
-    settings = _settings_in(folder)
-    settings = settings.model_copy(
-        update={"serve": settings.serve.model_copy(update={"corpus": corpus, "page_size": 5})}
-    )
-    engine = open_database(settings)
-    with Session(engine, expire_on_commit=False) as session:
-        result = run_report(session, settings, QUESTION, corpus=corpus, max_papers=2)
+def stored(small_run):
+    """Settings (claims table pages of 5), engine and run result of one real two-paper report."""
+    settings, engine, result = small_run
     assert result.run is not None and len(result.claims) >= 6
-    return settings, engine, result
+    serve = settings.serve.model_copy(update={"page_size": 5})
+    return settings.model_copy(update={"serve": serve}), engine, result
 
 
 @pytest.fixture(scope="module")
