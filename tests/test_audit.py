@@ -172,3 +172,22 @@ def test_planted_audit_quotations_are_supported_and_completed(planted_audit):
             assert c["reason"].startswith("quoted")
         if "full_text" in e:
             assert claims[e["index"]]["full_text"] == e["full_text"]
+
+
+def test_quote_verdicts_take_the_measured_precision_or_say_it_is_missing():
+    from synth.audit.check import quote_verdict
+    from synth.verify.quote import Source, match_quote, rule_precision
+
+    source = Source("The training process takes roughly 20 hours on a single Titan X GPU.", "x", 6)
+    misquote = match_quote(
+        "The training process takes roughly 20 minutes on a single GPU.", [source]
+    )
+    quoted = match_quote(source.text, [source])
+    measured = rule_precision()
+    assert measured is not None and 0.5 < measured["misquote"] < 1 and measured["n"]["quoted"] > 0
+    v = quote_verdict(misquote, measured)
+    assert v.verdict == "REFUTED" and v.confidence == measured["misquote"]
+    assert "20 hours -> 20 minutes" in v.reason and v.evidence[0].passage.text == source.text
+    assert quote_verdict(quoted, measured).verdict == SUPPORTED
+    fallback = quote_verdict(quoted, None)
+    assert fallback.confidence == 0.5 and "not measured" in fallback.reason
