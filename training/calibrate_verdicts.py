@@ -1,4 +1,7 @@
-"""Calibrate the support/refute thresholds of synth's verdict rule on held-out claims.
+"""Calibrate the support/refute thresholds of synth's fallback verdict rule on held-out claims.
+
+The thresholds decide verdicts only for NLI models without a fitted claim-level decision
+(``training/fit_decision.py``); the shipped model has one.
 
 Runs the whole verification rule (embedding pre-filter, figures rule, NLI) on the claim-level
 SciFact dev split written by ``training/data.py`` (claims never seen in training; candidates are
@@ -43,6 +46,7 @@ def scored_claims(records: list[dict], verifier: Verifier, candidates: int) -> l
             verifier,
             thresholds=Thresholds(0.5, 0.5),
             candidates=candidates,
+            decision=None,  # the threshold rule: the fallback for models without a decision
         )
         out.append((GOLD[rec["label"]], verdict.evidence))
     return out

@@ -20,6 +20,7 @@ def evidence_json(verdict, refs: dict[str, int], limit: int = 2) -> list[dict]:
             "label": e.label,
             "score": round(e.label_prob, 2),
             "tier": getattr(e, "tier", "") or None,
+            "premise": getattr(e, "premise", "") or e.passage.text,
         }
         for e in verdict.evidence[:limit]
     ]
