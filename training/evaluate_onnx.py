@@ -58,7 +58,8 @@ def card_section(model: Path, evaluation: dict, benchmark: dict | None) -> str:
             f"Speed (`benchmarks/nli_throughput.py`, {benchmark.get('threads', 2)} threads): "
             f"{benchmark['default_pairs_per_s']} pairs/s against "
             f"{benchmark['naive_pairs_per_s']} for a one-pair-per-forward torch loop "
-            f"(**{benchmark['speedup']}x**, measured in one run); label agreement with torch "
+            f"(**{benchmark['speedup']}x** in one run; a CPU shared with other work inflates "
+            "ratios over the naive loop, which suffers most); label agreement with torch "
             f"{benchmark['agreement']:.3f} on {benchmark.get('agreement_pairs', '?')} real pairs.",
             "",
         ]
