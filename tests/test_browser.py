@@ -103,7 +103,7 @@ def _shot(driver, name: str) -> Path:
     return path
 
 
-def test_filter_open_label_and_see_agreement(server, browser):
+def test_filter_open_label_and_see_agreement(browser, server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
