@@ -421,7 +421,6 @@ def test_split_spans_knows_abbreviations_initials_and_decimals() -> None:
     ]
 
 
-
 def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
     text = (
         "BERT is the first fine-tuning based model to do so. • BERT advances the state of the "
@@ -442,6 +441,7 @@ def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:
         "This gives a new baseline.",
         "Mr. Li.",
     ]
+
 
 # --- document assembly without a PDF ----------------------------------------------------------
 

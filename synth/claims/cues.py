@@ -209,7 +209,8 @@ _NON_CLAIM = (
         "roadmap",
         re.compile(
             r"^(?:In|The rest of|The remainder of)\b[^.]{0,40}?\b(?:[Ss]ection|[Cc]hapter|"
-            r"[Aa]ppendix|paper is organi[sz]ed)|\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
+            r"[Aa]ppendix|paper is organi[sz]ed)|"
+            r"\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
             r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
             r"^(?:In this section|Below,? we|Next,? we|We (?:then|first|now) (?:describe|present|"
             r"introduce|discuss|review))\b"
