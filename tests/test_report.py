@@ -15,6 +15,7 @@ from synth.figures import has_figures
 from synth.report import build_view, render
 from synth.store.models import Claim, Evidence, Run, Sentence, Verification
 from synth.verify.check import ClaimToCheck, verify_claims
+from synth.verify.decision import MIN_EVIDENCE, refute_strength, support_strength
 from synth.verify.evidence import normalise
 from synth.verify.model import load_verifier
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds
@@ -56,11 +57,14 @@ def test_verdict_and_confidence_agree(report_run):
     seen = {v.verdict for v in result.verdicts}
     assert SUPPORTED in seen  # the papers do back some of their own claims
     for v in result.verdicts:
-        assert 0.0 <= v.confidence <= 1.0
-        if v.verdict in (SUPPORTED, REFUTED):
-            assert v.confidence >= 0.5
+        # The confidence is the calibrated probability that the verdict is right; a decided
+        # verdict rests on evidence that says so, shown first (never a restatement).
+        assert 0.0 < v.confidence <= 1.0
         if v.verdict == SUPPORTED:
-            assert v.confidence == pytest.approx(max(e.scores.entailment for e in v.evidence))
+            assert v.evidence[0].tier != "restatement"
+            assert support_strength(v.evidence[0]) >= MIN_EVIDENCE
+        if v.verdict == REFUTED:
+            assert refute_strength(v.evidence[0]) >= MIN_EVIDENCE
 
 
 def _change_first_number(text: str) -> str:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import re
 import time
 from collections import defaultdict
@@ -40,7 +41,7 @@ import numpy as np
 
 from synth.settings import Settings
 from synth.verify.claim_eval import ClaimDoc, expected_calibration_error, gold_label, read_corpus
-from synth.verify.decision import CLASSES, DECISION_FILE, features
+from synth.verify.decision import CLASSES, DECISION_FILE, constrain, features
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds, decide
 
 GOLD = {"entailment": SUPPORTED, "contradiction": REFUTED, "neutral": NOT_ENOUGH_INFO}
@@ -125,7 +126,8 @@ def score_units(units: list[ClaimDoc], model: str, settings: Settings):
 def fit_lr(x: np.ndarray, y: np.ndarray, c: float):
     from sklearn.linear_model import LogisticRegression
 
-    mean, scale = x.mean(0), x.std(0) + 1e-6
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale < 1e-3] = 1.0  # constant in the fitting data: no weight, finite at run time
     lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
     lr.fit((x - mean) / scale, y)
     return lr, mean, scale
@@ -146,6 +148,28 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
 
     grid = np.exp(np.linspace(np.log(0.2), np.log(5.0), 200))
     return float(min(grid, key=nll))
+
+
+def fit_platt(pred: np.ndarray, top: np.ndarray, correct: np.ndarray) -> dict[int, list[float]]:
+    """Per predicted verdict, (a, b) with P(right) = sigmoid(a * logit(top) + b)."""
+    from sklearn.linear_model import LogisticRegression
+
+    out = {}
+    for k in range(len(CLASSES)):
+        mask = pred == k
+        if mask.sum() < 10 or len(set(correct[mask])) < 2:
+            out[k] = [1.0, 0.0]  # too few to fit: keep the probability as it is
+            continue
+        z = np.log(np.clip(top[mask], 1e-4, 1 - 1e-4) / np.clip(1 - top[mask], 1e-4, 1))
+        m = LogisticRegression(C=1.0).fit(z.reshape(-1, 1), correct[mask])
+        out[k] = [float(m.coef_[0][0]), float(m.intercept_[0])]
+    return out
+
+
+def apply_platt(platt: dict[int, list[float]], pred: np.ndarray, top: np.ndarray) -> np.ndarray:
+    z = np.log(np.clip(top, 1e-4, 1 - 1e-4) / np.clip(1 - top, 1e-4, 1))
+    ab = np.array([platt[int(k)] for k in pred])
+    return 1 / (1 + np.exp(-(ab[:, 0] * z + ab[:, 1])))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -183,6 +207,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=Path("../shared/data/nli/scifact/corpus.jsonl"))
     ap.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument(
+        "--reuse", action="store_true", help="reuse the last scoring (same model, rules changed)"
+    )
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -193,7 +220,13 @@ def main() -> None:
         + climate_units(args.splits)
     )
     units = [u for u, _, _ in rows]
-    scored, seconds = score_units(units, str(args.model), settings)
+    cache = Path("training/runs") / f"decision_scored_{args.model.name}.pkl"
+    if args.reuse and cache.is_file():
+        scored, seconds = pickle.loads(cache.read_bytes())
+    else:
+        scored, seconds = score_units(units, str(args.model), settings)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(pickle.dumps((scored, seconds)))
     names = list(features(units[0].claim, scored[0]))
     x = np.array(
         [[features(u.claim, s)[n] for n in names] for u, s in zip(units, scored, strict=True)]
@@ -205,9 +238,28 @@ def main() -> None:
         lr, mean, scale = fit_lr(x[train], y[train], args.c)
         oof[test] = logits_of(lr, mean, scale, x[test])
     temperature = fit_temperature(oof, y)
-    probs = softmax(oof / temperature)
+    # Scored exactly as at run time: the evidence rule of synth.verify.decision.constrain.
+    probs = np.array(
+        [
+            [
+                constrain(dict(zip(CLASSES, row, strict=True)), dict(zip(names, f, strict=True)))[c]
+                for c in CLASSES
+            ]
+            for row, f in zip(softmax(oof / temperature), x, strict=True)
+        ]
+    )
     lr, mean, scale = fit_lr(x, y, args.c)
     assert list(lr.classes_) == [0, 1, 2]
+    pred_idx = probs.argmax(1)
+    top = probs.max(1)
+    correct = (pred_idx == y).astype(int)
+    # Confidence = P(verdict right): Platt scaling per verdict on the constrained top probability,
+    # cross-fitted over the same groups for the figures, then fitted on all for shipping.
+    conf = np.zeros(len(units))
+    for train, test in GroupKFold(n_splits=args.folds).split(x, y, groups):
+        platt = fit_platt(pred_idx[train], top[train], correct[train])
+        conf[test] = apply_platt(platt, pred_idx[test], top[test])
+    platt = fit_platt(pred_idx, top, correct)
 
     thresholds = Thresholds.of(settings.verify)
     report: dict = {"model": str(args.model), "temperature": temperature, "sets": {}}
@@ -215,10 +267,9 @@ def main() -> None:
         idx = [i for i, (_, _, t) in enumerate(rows) if t == tag]
         gold = [units[i].gold for i in idx]
         pred = [CLASSES[int(probs[i].argmax())] for i in idx]
-        conf = [float(probs[i].max()) for i in idx]
         rule = [decide(scored[i], thresholds) for i in idx]
         report["sets"][tag] = {
-            "decision": metrics(gold, pred, conf),
+            "decision": metrics(gold, pred, [float(conf[i]) for i in idx]),
             "threshold_rule": metrics(
                 gold, [v.verdict for v in rule], [v.confidence for v in rule]
             ),
@@ -227,7 +278,7 @@ def main() -> None:
     report["all"] = metrics(
         [units[i].gold for i in every],
         [CLASSES[int(probs[i].argmax())] for i in every],
-        [float(probs[i].max()) for i in every],
+        [float(conf[i]) for i in every],
     )
     report["units_per_s"] = round(len(units) / seconds, 2)
     report["fitted_on"] = (
@@ -241,6 +292,7 @@ def main() -> None:
         "coef": lr.coef_.tolist(),
         "intercept": lr.intercept_.tolist(),
         "temperature": temperature,
+        "platt": {CLASSES[k]: v for k, v in platt.items()},
         "fitted_on": report["fitted_on"],
     }
     (args.model / DECISION_FILE).write_text(json.dumps(decision, indent=1) + "\n")

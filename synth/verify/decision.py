@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from synth import figures
@@ -70,6 +70,10 @@ def features(claim: str, evidence: Sequence[ScoredEvidence]) -> dict[str, float]
     """Numbers describing the whole candidate set of one claim (all in [0, 1] or logits)."""
     from rapidfuzz import fuzz
 
+    restated = any(e.tier == RESTATEMENT for e in evidence)
+    # A restatement says nothing about whether the claim holds: it is left out of every feature
+    # but the flag, so a claim its paper merely repeats is not "supported" by its own echo.
+    evidence = [e for e in evidence if e.tier != RESTATEMENT]
     support = [*sorted((support_strength(e) for e in evidence), reverse=True), 0.0, 0.0]
     refute = [*sorted((refute_strength(e) for e in evidence), reverse=True), 0.0, 0.0]
     best_s = max(evidence, key=support_strength, default=None)
@@ -96,7 +100,7 @@ def features(claim: str, evidence: Sequence[ScoredEvidence]) -> dict[str, float]
         "overlap": fuzz.token_set_ratio(claim.lower(), closest.passage.text.lower()) / 100
         if closest
         else 0.0,
-        "restated": float(any(e.tier == RESTATEMENT for e in evidence)),
+        "restated": float(restated),
     }
 
 
@@ -110,6 +114,7 @@ class DecisionModel:
     coef: tuple[tuple[float, ...], ...]  # one row per class in CLASSES order
     intercept: tuple[float, ...]
     temperature: float
+    platt: dict[str, tuple[float, float]] = field(default_factory=dict)
     fitted_on: str = ""
 
     @classmethod
@@ -122,11 +127,16 @@ class DecisionModel:
             coef=tuple(tuple(r) for r in data["coef"]),
             intercept=tuple(data["intercept"]),
             temperature=float(data["temperature"]),
+            platt={k: (float(a), float(b)) for k, (a, b) in data.get("platt", {}).items()},
             fitted_on=data.get("fitted_on", ""),
         )
 
     def logits(self, feats: dict[str, float]) -> list[float]:
-        x = [(feats[n] - m) / s for n, m, s in zip(self.names, self.mean, self.scale, strict=True)]
+        # A feature constant in the fitting data (scale ~0) carries no weight; keep it finite.
+        x = [
+            (feats[n] - m) / (s if s > 1e-3 else 1.0)
+            for n, m, s in zip(self.names, self.mean, self.scale, strict=True)
+        ]
         return [
             b + sum(w * v for w, v in zip(row, x, strict=True))
             for row, b in zip(self.coef, self.intercept, strict=True)
@@ -139,6 +149,34 @@ class DecisionModel:
         e = [math.exp(v - top) for v in z]
         total = sum(e)
         return {c: v / total for c, v in zip(CLASSES, e, strict=True)}
+
+
+# A verdict must rest on evidence that says so: SUPPORTED needs a pair (or window) entailing
+# the claim with its figures, REFUTED one contradicting it about the same subject. Without one,
+# the fitted model's choice is confined to the verdicts the evidence allows.
+MIN_EVIDENCE = 0.5
+
+
+def constrain(probs: dict[str, float], feats: dict[str, float]) -> dict[str, float]:
+    """The decision's probabilities renormalised over the verdicts the evidence allows."""
+    allowed = {NOT_ENOUGH_INFO}
+    if feats["support"] >= MIN_EVIDENCE:
+        allowed.add(SUPPORTED)
+    if feats["refute"] >= MIN_EVIDENCE:
+        allowed.add(REFUTED)
+    total = sum(probs[c] for c in allowed) or 1.0
+    return {c: probs[c] / total if c in allowed else 0.0 for c in CLASSES}
+
+
+def confidence(model: DecisionModel, verdict: str, p: float) -> float:
+    """P(the verdict is right): the verdict's probability through its fitted Platt scaling.
+
+    Needed because :func:`constrain` renormalises: a claim left with one allowed verdict would
+    otherwise always show 1.0.
+    """
+    a, b = model.platt.get(verdict, (1.0, 0.0))
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return 1 / (1 + math.exp(-(a * math.log(p / (1 - p)) + b)))
 
 
 def load_decision(model_dir: str | None) -> DecisionModel | None:
@@ -163,9 +201,15 @@ def decide_claim(
         return Verdict(
             v.verdict, v.confidence, v.reason + " (threshold rule, uncalibrated)", v.evidence
         )
-    probs = model.probabilities(features(claim, evidence))
+    feats = features(claim, evidence)
+    probs = constrain(model.probabilities(feats), feats)
     verdict = max(probs, key=probs.__getitem__)
-    return Verdict(verdict, probs[verdict], _reason(verdict, evidence), _ordered(verdict, evidence))
+    return Verdict(
+        verdict,
+        confidence(model, verdict, probs[verdict]),
+        _reason(verdict, evidence),
+        _ordered(verdict, evidence),
+    )
 
 
 def _ordered(verdict: str, evidence: Sequence[ScoredEvidence]) -> list[ScoredEvidence]:
