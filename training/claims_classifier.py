@@ -15,7 +15,7 @@ lowest probability at which out-of-fold precision reaches ``TARGET_PRECISION`` i
 recall >= ``MIN_RECALL``, else the one with the best out-of-fold F1.
 
 Tried and dropped (grouped CV on the training papers, 2026-11-29): adding the public abstract
-sentences lowered the out-of-fold AUC from 0.84 to 0.75-0.78 (their notion of a claim and their
+sentences lowered the out-of-fold AUC from 0.85 to 0.75-0.78 (their notion of a claim and their
 places differ from a paper body's), and hashed word n-grams (AUC < 0.8) and MiniLM embeddings
 (AUC 0.79-0.82) did no better than the cue flags with so few labelled sentences. The grid below
 still measures the public data each run.

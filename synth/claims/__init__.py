@@ -38,7 +38,12 @@ from synth.claims.extract import (
     select_claims,
 )
 from synth.claims.features import Place, hand_features
-from synth.claims.restate import RestateThresholds, restatement_groups, verifier_entailment
+from synth.claims.restate import (
+    RestateThresholds,
+    restated_by,
+    restatement_groups,
+    verifier_entailment,
+)
 
 __all__ = [
     "NUMBER",
@@ -61,6 +66,7 @@ __all__ = [
     "non_claim_reason",
     "one_per_finding",
     "quotable",
+    "restated_by",
     "restatement_groups",
     "section_category",
     "section_weight",

@@ -31,7 +31,7 @@ from synth.claims.cues import (
     section_weight,
 )
 from synth.claims.features import Place
-from synth.claims.restate import EntailFn, RestateThresholds, restatement_groups
+from synth.claims.restate import EntailFn, RestateThresholds, restated_by, restatement_groups
 from synth.store.papers import SentenceRow
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -177,11 +177,44 @@ def extract_claims(
     restatements be grouped; without it only near-identical ones (cosine >=
     ``dedup_threshold``) are.
     """
-    found, vectors = candidates(sentences, model_name(title, abstract), embed_fn)
+    name = model_name(title, abstract)
+    found, vectors = candidates(sentences, name, embed_fn)
     if not found:
         return []
-    merged, vectors = one_per_finding(
-        found, vectors, entail_fn, RestateThresholds(same=dedup_threshold)
-    )
+    thresholds = RestateThresholds(same=dedup_threshold)
+    merged, vectors = one_per_finding(found, vectors, entail_fn, thresholds)
+    if entail_fn is not None:
+        merged = with_restatements(merged, vectors, sentences, name, embed_fn, entail_fn)
     relevance = vectors @ question_vector if question_vector is not None else None
     return select_claims(merged, relevance, limit)
+
+
+def with_restatements(
+    claims: Sequence[ExtractedClaim],
+    vectors: np.ndarray,
+    sentences: Sequence[SentenceRow],
+    name: str | None,
+    embed_fn: EmbedFn,
+    entail_fn: EntailFn,
+) -> list[ExtractedClaim]:
+    """Add the paper's other statements of each claim's finding among the sentences the hard
+    rules let through but the classifier did not keep ("BERT advances the state of the art
+    for eleven NLP tasks." in the introduction restates the abstract's result)."""
+    taken = {c.sentence.id for c in claims} | {
+        r.sentence_id for c in claims for r in c.restatements
+    }
+    others = [s for s in sentences if s.id not in taken and eligible(s, name)]
+    if not others:
+        return list(claims)
+    found = restated_by(
+        [c.original for c in claims],
+        vectors,
+        [s.text for s in others],
+        embed_fn([s.text for s in others]),
+        entail_fn,
+    )
+    out = list(claims)
+    for i, js in found.items():
+        extra = tuple(Restatement(s.id, s.text, s.section, s.page) for s in (others[j] for j in js))
+        out[i] = replace(out[i], restatements=out[i].restatements + extra)
+    return out

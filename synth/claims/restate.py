@@ -31,7 +31,9 @@ class RestateThresholds:
 
     same: float = 0.88
     near: float = 0.6
-    entail: float = 0.5
+    # The shipped NLI model gives paraphrased findings about 0.4-0.7 both ways and distinct
+    # findings of one paper below 0.1 (tests/test_claims_classifier.py has such pairs).
+    entail: float = 0.35
 
 
 def restatement_groups(
@@ -80,3 +82,35 @@ def restatement_groups(
 def verifier_entailment(verifier) -> EntailFn:
     """Adapt a :class:`synth.verify.model.Verifier` to an :data:`EntailFn`."""
     return lambda pairs: [s.entailment for s in verifier.predict(list(pairs))]
+
+
+def restated_by(
+    claim_texts: Sequence[str],
+    claim_vectors: np.ndarray,
+    other_texts: Sequence[str],
+    other_vectors: np.ndarray,
+    entail_fn: EntailFn | None,
+    thresholds: RestateThresholds = RestateThresholds(),
+) -> dict[int, list[int]]:
+    """Which other sentences (not kept as claims) restate which claim: claim -> others.
+
+    The same test as :func:`restatement_groups`, each other sentence against its closest claim.
+    """
+    out: dict[int, list[int]] = {}
+    if not len(claim_texts) or not len(other_texts):
+        return out
+    sims = other_vectors @ claim_vectors.T
+    best = sims.argmax(axis=1)
+    close = []
+    for j, i in enumerate(best):
+        if sims[j, i] >= thresholds.same:
+            out.setdefault(int(i), []).append(j)
+        elif entail_fn is not None and sims[j, i] >= thresholds.near:
+            close.append((int(i), j))
+    if close and entail_fn is not None:
+        forward = entail_fn([(claim_texts[i], other_texts[j]) for i, j in close])
+        backward = entail_fn([(other_texts[j], claim_texts[i]) for i, j in close])
+        for (i, j), f, b in zip(close, forward, backward, strict=True):
+            if min(f, b) >= thresholds.entail:
+                out.setdefault(i, []).append(j)
+    return out
