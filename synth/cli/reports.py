@@ -27,7 +27,7 @@ def report(
         int | None,
         typer.Option("--run", help="Re-render stored run ID from the database instead.", min=1),
     ] = None,
-    max_papers: Annotated[int | None, typer.Option(help="Papers read in full.")] = None,
+    max_papers: Annotated[int | None, typer.Option(help="Papers read in full.", min=1)] = None,
     corpus: CorpusOpt = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="text | markdown | html | json")
