@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from synth.embed import embed
 from synth.figures import has_figures
+from synth.figures import parse as parse_figures
 from synth.report import build_view, render
 from synth.store.models import Claim, Evidence, Run, Sentence, Verification
 from synth.verify.check import ClaimToCheck, verify_claims
@@ -68,10 +69,14 @@ def test_verdict_and_confidence_agree(report_run):
 
 
 def _change_first_number(text: str) -> str:
-    m = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)", text)
-    value = m.group(1)
+    """The claim with its first figure (as synth reads figures: not a year, name or pointer)
+    changed."""
+    first = parse_figures(text)[0]
+    m = re.search(r"\d+(?:\.\d+)?", text[first.start : first.end])
+    start, end = first.start + m.start(), first.start + m.end()
+    value = m.group(0)
     changed = f"{float(value) + 7.3:.1f}" if "." in value else str(int(value) + 7)
-    return text[: m.start()] + changed + text[m.end() :]
+    return text[:start] + changed + text[end:]
 
 
 def test_changed_numbers_are_never_supported(report_run):
