@@ -472,3 +472,15 @@ def test_text_without_claims_table(tmp_path: Path) -> None:
 )
 def test_text_errors(text: str, fragment: str) -> None:
     assert fragment in one_line_error(parse_report_text, text)
+
+
+def test_a_claim_too_long_to_be_one_claim_is_refused():
+    from synth.audit.parse import MAX_CLAIM_CHARS
+
+    long_claim = "BERT improves results. " * (MAX_CLAIM_CHARS // 20)
+    text = (
+        "# Report\n\n| # | Claim | Verified | Confidence |\n|---|---|---|---|\n"
+        f"| 1 | {long_claim} | ✓ | 0.9 |\n\n## References\n1. https://arxiv.org/abs/1810.04805\n"
+    )
+    with pytest.raises(ReportParseError, match="longer than"):
+        parse_report_text(text)

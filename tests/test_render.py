@@ -144,3 +144,9 @@ def test_json_has_the_documented_keys():
 )
 def test_format_follows_the_option_then_the_suffix(fmt, output, expected):
     assert format_for(fmt, output) == expected
+
+
+def test_markdown_makes_html_inert():
+    """A paper's or question's "<script>" must not run where a Markdown viewer passes HTML."""
+    out = render(view(), "markdown")
+    assert "<script>" not in out and "&lt;script&gt;" in out

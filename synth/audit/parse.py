@@ -65,6 +65,7 @@ TRUNCATE_NEAR = 115
 _READABLE = "expected a UTF-8 text or Markdown report, or synth's JSON report"
 # Real reports are tens of kilobytes; a 50 MB file would run for hours and is not a report.
 MAX_REPORT_BYTES = 5_000_000
+MAX_CLAIM_CHARS = 2_000
 
 # Shared by the text and JSON parsers.
 _SUPPORTED = "SUPPORTED"
@@ -222,9 +223,17 @@ def parse_report_text(text: str, *, name: str = "<report>") -> ParsedReport:
     from synth.audit._json import _parse_json
     from synth.audit._text import _parse_document
 
-    if text.lstrip().startswith("{"):
-        return _parse_json(text, name)
-    return _parse_document(text, name)
+    parsed = (
+        _parse_json(text, name) if text.lstrip().startswith("{") else _parse_document(text, name)
+    )
+    too_long = [c.index for c in parsed.claims if len(c.text) > MAX_CLAIM_CHARS]
+    if too_long:
+        # The verifier reads 256 tokens: a longer "claim" would be judged on its opening only.
+        raise ReportParseError(
+            f"{name}: claim {too_long[0]} is longer than {MAX_CLAIM_CHARS} characters, which is "
+            f"no single claim; split it into claims of one or two sentences: {_READABLE}."
+        )
+    return parsed
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -23,8 +23,20 @@ SUFFIXES = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", 
 
 
 def md_cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell, and inert where Markdown passes HTML through."""
+    return (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
+def md_text(text: object) -> str:
+    """Free Markdown text with HTML made inert: papers and questions may contain "<script>"."""
+    return str(text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def template_loader() -> BaseLoader:
@@ -41,6 +53,7 @@ def make_environment(loader: BaseLoader | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["mdcell"] = md_cell
+    env.filters["mdtext"] = md_text
     return env
 
 
