@@ -40,7 +40,13 @@ from pathlib import Path
 import numpy as np
 
 from synth.settings import Settings
-from synth.verify.claim_eval import ClaimDoc, expected_calibration_error, gold_label, read_corpus
+from synth.verify.claim_eval import (
+    ClaimDoc,
+    expected_calibration_error,
+    gold_label,
+    per_label_scores,
+    read_corpus,
+)
 from synth.verify.decision import CLASSES, DECISION_FILE, constrain, features
 from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, Thresholds, decide
 
@@ -179,24 +185,16 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def metrics(gold: list[str], pred: list[str], conf: list[float]) -> dict:
-    labels = [v for v in CLASSES if v in gold]
-    f1s, per = [], {}
-    for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        f1s.append(f1)
-        per[label] = {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3)}
+    per = per_label_scores(gold, pred)
     correct = [g == p for g, p in zip(gold, pred, strict=True)]
     return {
         "n": len(gold),
         "accuracy": round(float(np.mean(correct)), 4),
-        "macro_f1": round(float(np.mean(f1s)), 4),
+        "macro_f1": round(float(np.mean([m["f1"] for m in per.values()])), 4),
         "ece": round(expected_calibration_error(conf, correct), 4),
-        "per_verdict": per,
+        "per_verdict": {
+            v: {k: round(m[k], 3) for k in ("precision", "recall", "f1")} for v, m in per.items()
+        },
     }
 
 

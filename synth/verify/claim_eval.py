@@ -140,19 +140,25 @@ def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bo
     return float(total)
 
 
-def score(units: Sequence[ClaimDoc], verdicts: Sequence[Verdict], seconds: float) -> ClaimEval:
-    gold = [u.gold for u in units]
-    pred = [v.verdict for v in verdicts]
-    labels = tuple(v for v in VERDICTS if v in gold)
-    per_label = {}
-    for label in labels:
+def per_label_scores(gold: Sequence[str], pred: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support of each verdict the gold labels use."""
+    out = {}
+    for label in (v for v in VERDICTS if v in gold):
         tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
         fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
         fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per_label[label] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+        out[label] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+    return out
+
+
+def score(units: Sequence[ClaimDoc], verdicts: Sequence[Verdict], seconds: float) -> ClaimEval:
+    gold = [u.gold for u in units]
+    pred = [v.verdict for v in verdicts]
+    per_label = per_label_scores(gold, pred)
+    labels = tuple(per_label)
     confusion = {g: {p: 0 for p in VERDICTS} for g in VERDICTS}
     for g, p in zip(gold, pred, strict=True):
         confusion[g][p] += 1
