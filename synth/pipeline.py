@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
@@ -295,6 +295,7 @@ def store_run(session: Session, result: RunResult, settings: Settings) -> Stored
             page=c.sentence.page,
             char_start=c.sentence.char_start,
             char_end=c.sentence.char_end,
+            restatements=tuple(asdict(r) for r in c.restatements),
         )
         for c, paper in result.claims
     ]

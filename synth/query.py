@@ -209,6 +209,7 @@ def claim_detail(session: Session, claim_id: int, *, context: int = 0) -> dict:
         "paper_title": paper.title if paper else None,
         "section": claim.section,
         "page": claim.page,
+        "restatements": list(claim.restatements or []),
         "verifications": out,
         "labels": [
             {"label": h.label, "note": h.note, "created_at": h.created_at.isoformat()}

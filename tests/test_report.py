@@ -14,6 +14,7 @@ from synth.embed import embed
 from synth.figures import has_figures
 from synth.figures import parse as parse_figures
 from synth.report import build_view, render
+from synth.report.stored import load_view
 from synth.store.models import Claim, Evidence, Run, Sentence, Verification
 from synth.verify.check import ClaimToCheck, verify_claims
 from synth.verify.decision import MIN_EVIDENCE, refute_strength, support_strength
@@ -116,6 +117,32 @@ def test_run_is_stored_with_claims_verdicts_and_evidence(report_run):
             (v,) = session.exec(select(Verification).where(Verification.claim_id == claim.id))
             ev = session.exec(select(Evidence).where(Evidence.verification_id == v.id)).all()
             assert ev and all(e.text for e in ev)
+
+
+def test_restatements_are_stored_and_shown_never_as_evidence(report_run):
+    settings, engine, result = report_run
+    restated = [(c, p) for c, p in result.claims if c.restatements]
+    assert restated, "the 5 papers state some finding twice (abstract and conclusion)"
+    with Session(engine) as session:
+        stored = {
+            c.sentence_id: c
+            for c in session.exec(select(Claim).where(Claim.run_id == result.run.run_id))
+        }
+        for claim, paper in restated:
+            rows = stored[claim.sentence.id].restatements
+            assert [r["sentence_id"] for r in rows] == [r.sentence_id for r in claim.restatements]
+            for row in rows:
+                sentence = session.get(Sentence, row["sentence_id"])
+                assert sentence.paper_id == paper.id and sentence.text == row["text"]
+                assert row["sentence_id"] != claim.sentence.id
+        stored_view = load_view(session, result.run.run_id, settings)
+    view = build_view(result, settings)
+    assert [c.restatements for c in stored_view.claims] == [c.restatements for c in view.claims]
+    doc = json.loads(render(view, "json"))
+    for c, (claim, _) in zip(doc["claims"], result.claims, strict=True):
+        assert [r["text"] for r in c["restatements"]] == [r.text for r in claim.restatements]
+    text = render(view, "text")
+    assert text.count("Also stated in:") == len(restated)
 
 
 def test_text_report_has_seed_layout_full_claims_and_references(report_run):

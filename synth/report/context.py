@@ -76,6 +76,19 @@ TIER_NAMES = {
 
 
 @dataclass(frozen=True)
+class RestatementView:
+    """Another place where the claim's paper states the same finding (not evidence)."""
+
+    text: str
+    section: str
+    page: int | None
+
+    @classmethod
+    def of(cls, row: dict) -> RestatementView:
+        return cls(str(row.get("text", "")), str(row.get("section") or ""), row.get("page"))
+
+
+@dataclass(frozen=True)
 class ClaimView:
     number: int
     text: str
@@ -89,6 +102,7 @@ class ClaimView:
     confidence: float
     reason: str
     evidence: list[EvidenceView]
+    restatements: list[RestatementView] = field(default_factory=list)
 
     @property
     def verdict_name(self) -> str:
@@ -97,6 +111,14 @@ class ClaimView:
     @property
     def decontextualised(self) -> bool:
         return self.text != self.original
+
+    @property
+    def restated_in(self) -> str:
+        """Where else the paper states the finding: "Introduction p. 1; 6 Conclusion p. 9"."""
+        return "; ".join(
+            f"{r.section or 'unknown section'}" + (f" p. {r.page}" if r.page else "")
+            for r in self.restatements
+        )
 
 
 @dataclass
@@ -143,6 +165,9 @@ def claim_views(result, refs: dict[str, int], evidence_per_claim: int = 2) -> li
                 confidence=round(verdict.confidence, 2),
                 reason=verdict.reason,
                 evidence=evidence_views(verdict, refs, evidence_per_claim),
+                restatements=[
+                    RestatementView(r.text, r.section or "", r.page) for r in claim.restatements
+                ],
             )
         )
     return views

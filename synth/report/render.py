@@ -120,6 +120,9 @@ def to_json(view: ReportView) -> dict:
                     }
                     for e in c.evidence
                 ],
+                "restatements": [
+                    {"text": r.text, "section": r.section, "page": r.page} for r in c.restatements
+                ],
             }
             for c in view.claims
         ],

@@ -21,6 +21,7 @@ from synth.report.context import (
     ClaimView,
     EvidenceView,
     ReportView,
+    RestatementView,
     assemble_view,
     references_for,
 )
@@ -109,6 +110,7 @@ def stored_claim_views(session: Session, run_id: int, refs: dict[str, int]) -> l
                     )
                     for e in evidence.get(v.id, [])
                 ],
+                restatements=[RestatementView.of(r) for r in claim.restatements or []],
             )
         )
     return views

@@ -97,6 +97,12 @@ class Claim(SQLModel, table=True):
     page: int | None = None
     char_start: int | None = None
     char_end: int | None = None
+    restatements: list[dict] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default="[]"),
+        description="the paper's other statements of this finding: sentence_id, text, section, "
+        "page (where else it is said; never evidence for it)",
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

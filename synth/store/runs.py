@@ -28,6 +28,7 @@ class ClaimRecord:
     page: int | None = None
     char_start: int | None = None
     char_end: int | None = None
+    restatements: tuple[dict, ...] = ()  # {sentence_id, text, section, page} each
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ def save_run(
     )
     claim_ids = []
     for record, verdict in zip(claims, verdicts, strict=True):
-        claim = Claim(run_id=run.id, **record.__dict__)
+        claim = Claim(
+            run_id=run.id, **{**record.__dict__, "restatements": list(record.restatements)}
+        )
         session.add(claim)
         session.flush()
         save_verification(session, claim.id, verdict, model=model, thresholds=thresholds)
