@@ -132,3 +132,23 @@ def test_central_findings_are_extracted_as_whole_sentences(corpus_db, arxiv_id):
     vectors = embed([c.original for c in claims])
     sims = vectors @ vectors.T
     assert (sims[~np.eye(len(claims), dtype=bool)] < 0.95).all()  # near-duplicates merged
+
+
+@pytest.mark.slow
+def test_subsections_take_their_top_level_sections_role(corpus_db):
+    """BERT's "2.1 Feature-based Approaches" is related work (never claims); StarSpace's run-in
+    "Text Classification" heading sits in "4 Experiments" (results, not method)."""
+    from synth.claims import eligible, section_category
+
+    _settings, engine = corpus_db
+    with Session(engine) as session:
+        ids = dict(session.exec(select(Paper.arxiv_id, Paper.id)).all())
+        rows = paper_sentences(session, [ids["1810.04805"], ids["1709.03856"]])
+    bert = [r for r in rows[ids["1810.04805"]] if r.section == "Feature-based Approaches"]
+    assert bert and {r.parent for r in bert} == {"Related Work"}
+    assert not any(eligible(r, "BERT") for r in bert)
+    star = [r for r in rows[ids["1709.03856"]] if r.section == "Text Classification"]
+    assert star and {r.parent for r in star} == {"Experiments"}
+    assert {section_category(r.section, r.section_kind, r.parent) for r in star} == {"results"}
+    top = [r for r in rows[ids["1709.03856"]] if r.section == "Introduction"]
+    assert top and {r.parent for r in top} == {""}

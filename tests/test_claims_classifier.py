@@ -169,10 +169,9 @@ def _labelled_test_split() -> list[dict]:
     import sys
 
     sys.path.insert(0, str(ROOT / "training"))
-    from claims_classifier import test_paper
+    from claims_classifier import load_body, test_paper
 
-    rows = [json.loads(line) for line in LABELS.read_text().splitlines()]
-    return [r for r in rows if test_paper(r["paper"])]
+    return [r for r in load_body() if test_paper(r["paper"])]
 
 
 def test_shipped_classifier_reproduces_its_reported_figures():

@@ -92,21 +92,34 @@ _THE_PROPOSED = re.compile(
 )
 
 
-def section_weight(name: str, kind: str) -> float:
-    """How likely a section is to state the paper's own findings (0 = never a claim)."""
+def section_weight(name: str, kind: str, parent: str = "") -> float:
+    """How likely a section is to state the paper's own findings (0 = never a claim).
+
+    A subsection inherits from its top-level section (``parent``): "2.1 Dialogue Datasets"
+    under "2 Related Work" is related work, "5.2 SQuAD" under "5 Experiments" holds results.
+
+    >>> section_weight("Dialogue Datasets", "body", parent="Related Work")
+    0.0
+    """
     if kind == "abstract":
         return SECTION_WEIGHT["abstract"]
     if kind in ("title", "references"):
         return 0.0
+    own = _named_weight(name)  # a heading that names its role keeps it ("Conclusion")
+    if own is not None:
+        return own
+    inherited = _named_weight(parent) if parent and parent != name else None
+    return inherited if inherited is not None else 0.25  # model and method sections
+
+
+def _named_weight(name: str) -> float | None:
+    """The weight a heading's words give, or None when they say nothing."""
     key = name.strip().lower()
     if any(x in key for x in _EXCLUDED_SECTIONS):
         return 0.0
     if key in SECTION_WEIGHT:
         return SECTION_WEIGHT[key]
-    for hint, weight in _SECTION_HINTS:
-        if hint in key:
-            return weight
-    return 0.25  # method and model sections: only strongly cued sentences make it
+    return next((weight for hint, weight in _SECTION_HINTS if hint in key), None)
 
 
 _CAPTION = re.compile(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*:")
@@ -312,21 +325,29 @@ _CATEGORY_HINTS = (
 )
 
 
-def section_category(name: str, kind: str) -> str:
+def section_category(name: str, kind: str, parent: str = "") -> str:
     """The coarse role of a section, one of :data:`SECTION_CATEGORIES`.
 
-    Anything not recognised is a "method" section (model, approach, data, set-up): most
+    A heading whose words say nothing takes its top-level section's role (``parent``): a
+    results subsection named after its dataset ("5.2 SQuAD" in "5 Experiments") is results.
+    Anything still not recognised is a "method" section (model, approach, data, set-up): most
     papers' unnamed middle sections describe what was done, not what was found.
 
     >>> section_category("5.2 Results on SQuAD", "body"), section_category("3 Model", "body")
     ('results', 'method')
+    >>> section_category("SQuAD v1.1", "body", parent="Experiments")
+    'results'
     """
     if kind == "abstract":
         return "abstract"
     if kind != "body":
         return "other"
+    return _named_category(name) or (parent and _named_category(parent)) or "method"
+
+
+def _named_category(name: str) -> str | None:
     key = name.lower()
-    return next((cat for hint, cat in _CATEGORY_HINTS if hint in key), "method")
+    return next((cat for hint, cat in _CATEGORY_HINTS if hint in key), None)
 
 
 FINDING_KINDS = frozenset({"result", "finding"})

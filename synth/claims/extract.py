@@ -69,7 +69,7 @@ def eligible(sentence: SentenceRow, name: str | None) -> bool:
     """Whether the hard rules let ``sentence`` reach the classifier at all."""
     text = sentence.text
     return (
-        section_weight(sentence.section, sentence.section_kind) > 0.0
+        section_weight(sentence.section, sentence.section_kind, sentence.parent) > 0.0
         and is_claim_shaped(text)
         and not about_others(text, name)
         and non_claim_reason(text) is None
@@ -85,7 +85,7 @@ def places(sentences: Sequence[SentenceRow]) -> list[Place]:
     for i, s in enumerate(sentences):
         members = by_section[f"{s.section_kind}/{s.section}"]
         within = members.index(i) / max(1, len(members) - 1)
-        out.append(Place(s.section, s.section_kind, i / max(1, len(sentences)), within))
+        out.append(Place(s.section, s.section_kind, i / max(1, len(sentences)), within, s.parent))
     return out
 
 

@@ -48,12 +48,14 @@ class Place:
         section_kind: "abstract", "body", "title" or "references".
         position: Index of the sentence in the paper / number of sentences (0..1).
         section_position: Index within its section / (sentences in the section - 1) (0..1).
+        parent: The top-level section a numbered subsection sits in, or "".
     """
 
     section: str
     section_kind: str
     position: float
     section_position: float
+    parent: str = ""
 
 
 CUE_NAMES = (
@@ -106,7 +108,7 @@ def cue_features(text: str) -> list[float]:
 
 def place_features(place: Place) -> list[float]:
     """One-hot section category plus the two relative positions."""
-    category = section_category(place.section, place.section_kind)
+    category = section_category(place.section, place.section_kind, place.parent)
     return [
         *(float(category == c) for c in SECTION_CATEGORIES),
         place.position,

@@ -141,18 +141,20 @@ class SentenceRow:
     char_end: int
     section: str
     section_kind: str
+    parent: str = ""  # the top-level section a numbered subsection sits in ("5 Experiments")
 
 
 def paper_sentences(session: Session, paper_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
-    """Sentences of each paper in reading order, with their section's name and kind."""
+    """Sentences of each paper in reading order, with their section's name, kind and parent."""
     rows = session.exec(
-        select(Sentence, Section.name, Section.kind)
+        select(Sentence, Section.name, Section.kind, Section.id)
         .join(Section, Sentence.section_id == Section.id, isouter=True)
         .where(Sentence.paper_id.in_(list(paper_ids)))
         .order_by(Sentence.paper_id, Sentence.ordinal)
     ).all()
+    parents = section_parents(session, paper_ids)
     out: dict[int, list[SentenceRow]] = {pid: [] for pid in paper_ids}
-    for sent, name, kind in rows:
+    for sent, name, kind, section_id in rows:
         out[sent.paper_id].append(
             SentenceRow(
                 id=sent.id,
@@ -164,8 +166,36 @@ def paper_sentences(session: Session, paper_ids: Sequence[int]) -> dict[int, lis
                 char_end=sent.char_end,
                 section=name or "",
                 section_kind=kind or "body",
+                parent=parents.get(section_id, ""),
             )
         )
+    return out
+
+
+def section_parents(session: Session, paper_ids: Sequence[int]) -> dict[int, str]:
+    """Section id -> name of the top-level section it sits in ("5.2" -> "5 Experiments").
+
+    A numbered subsection sits in the section of its first number; an unnumbered heading
+    after a numbered one (a run-in "Text Classification" in "4 Experiments") in the last
+    numbered section. Headings before any numbered one have no parent.
+    """
+    rows = session.exec(
+        select(Section.id, Section.paper_id, Section.number, Section.name)
+        .where(Section.paper_id.in_(list(paper_ids)))
+        .where(Section.kind == "body")
+        .order_by(Section.paper_id, Section.ordinal)
+    ).all()
+    out: dict[int, str] = {}
+    top: dict[tuple[int, str], str] = {}
+    last: dict[int, str] = {}
+    for section_id, paper_id, number, name in rows:
+        head, _, rest = (number or "").strip(".").partition(".")
+        if head and not rest:
+            top[(paper_id, head)] = last[paper_id] = name
+        elif head and (paper_id, head) in top:
+            out[section_id] = top[(paper_id, head)]
+        elif not head and paper_id in last:
+            out[section_id] = last[paper_id]
     return out
 
 

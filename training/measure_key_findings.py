@@ -1,0 +1,144 @@
+"""Does claim extraction find the findings a researcher would cite, once each?
+
+``tests/fixtures/key_findings.json`` lists 4 key findings of every shared arXiv paper, written
+down from the PDFs by reading them (each with the paper's own sentence and the other sentences
+that restate it). This script ingests the PDFs into a throw-away database, runs the same
+extraction as ``synth report`` (classifier, one claim per finding with the shipped verifier,
+the report's claims-per-paper limit, no question) and counts, per finding:
+
+* found: a kept claim is one of the finding's sentences, or lists one as a restatement;
+* repeated: more than one kept claim states it (restatements not merged).
+
+Papers in the claim classifier's untouched test split (``claims_classifier.test_paper``) are
+reported apart; only the training papers' misses are printed, so tuning never looks at the test
+papers. Writes ``training/claims/key_findings_eval.json``. Run from the repository root::
+
+    python training/measure_key_findings.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from sqlmodel import Session, select
+
+from synth.claims import extract_claims, verifier_entailment
+from synth.ingest import ingest
+from synth.settings import RetrieveSettings, Settings
+from synth.store import open_database
+from synth.store.models import Paper
+from synth.store.papers import paper_sentences
+from synth.store.vectors import cached_embed
+from synth.verify.model import load_verifier
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "training"))
+from claims_classifier import test_paper  # noqa: E402
+
+FINDINGS = ROOT / "tests" / "fixtures" / "key_findings.json"
+PDFS = ROOT.parent / "shared" / "data" / "arxiv" / "pdfs"
+OUT = ROOT / "training" / "claims" / "key_findings_eval.json"
+SAME = 90  # rapidfuzz ratio at which two renderings of one sentence are the same sentence
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """Whether two strings are one sentence (whitespace, ligatures and hyphens aside)."""
+    a, b = " ".join(a.split()), " ".join(b.split())
+    return a == b or fuzz.ratio(a, b) >= SAME
+
+
+def states(claim, sentences: list[str]) -> tuple[bool, bool]:
+    """(the claim is one of ``sentences``, the claim lists one of them as a restatement)."""
+    own = any(same_sentence(claim.original, s) for s in sentences)
+    listed = any(same_sentence(r.text, s) for r in claim.restatements for s in sentences)
+    return own, listed
+
+
+def score_paper(claims, findings: list[dict]) -> list[dict]:
+    out = []
+    for f in findings:
+        sentences = [f["sentence"], *f.get("also_stated", [])]
+        hits = [states(c, sentences) for c in claims]
+        out.append(
+            {
+                "gist": f["gist"],
+                "found": any(own or listed for own, listed in hits),
+                "claims_stating_it": sum(own for own, _ in hits),
+            }
+        )
+    return out
+
+
+def summary(rows: list[dict]) -> dict:
+    found = sum(r["found"] for r in rows)
+    return {
+        "findings": len(rows),
+        "found": found,
+        "recall": round(found / len(rows), 3) if rows else 0.0,
+        "repeated": sum(r["claims_stating_it"] > 1 for r in rows),
+    }
+
+
+def main() -> None:
+    started = time.perf_counter()
+    papers_findings = json.loads(FINDINGS.read_text())["papers"]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            data_dir=Path(tmp) / "data",
+            database_url=f"sqlite:///{tmp}/synth.db",
+            offline=True,
+            retrieve=RetrieveSettings(cache_dir=Path(tmp) / "cache", delay_seconds=0),
+        )
+        engine = open_database(settings)
+        v = settings.verify
+        entail = verifier_entailment(
+            load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
+        )
+        per_paper: dict[str, list[dict]] = {}
+        claims_per_paper: dict[str, int] = {}
+        with Session(engine) as session:
+            ingest(session, settings, corpus=PDFS)
+            for paper in session.exec(select(Paper).order_by(Paper.arxiv_id)).all():
+                if paper.arxiv_id not in papers_findings:
+                    continue
+                rows = paper_sentences(session, [paper.id])[paper.id]
+                claims = extract_claims(
+                    rows,
+                    title=paper.title,
+                    abstract=paper.abstract,
+                    embed_fn=lambda texts: cached_embed(session, texts),
+                    question_vector=None,
+                    limit=settings.claims.max_per_paper,
+                    dedup_threshold=settings.claims.dedup_threshold,
+                    entail_fn=entail,
+                )
+                claims_per_paper[paper.arxiv_id] = len(claims)
+                per_paper[paper.arxiv_id] = score_paper(claims, papers_findings[paper.arxiv_id])
+    split = {"train": [], "test": []}
+    for arxiv_id, rows in per_paper.items():
+        split["test" if test_paper(arxiv_id) else "train"] += rows
+        if not test_paper(arxiv_id):
+            for r in rows:
+                if not r["found"] or r["claims_stating_it"] > 1:
+                    print(f"{arxiv_id}: found={r['found']} x{r['claims_stating_it']}: {r['gist']}")
+    result = {
+        "about": "training/measure_key_findings.py on tests/fixtures/key_findings.json",
+        "claims_per_paper_limit": Settings().claims.max_per_paper,
+        "claims_per_paper": claims_per_paper,
+        "train_papers": summary(split["train"]),
+        "test_papers": summary(split["test"]),
+        "all": summary(split["train"] + split["test"]),
+        "per_paper": per_paper,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({k: result[k] for k in ("train_papers", "test_papers", "all", "seconds")}))
+
+
+if __name__ == "__main__":
+    main()
