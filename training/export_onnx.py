@@ -15,8 +15,9 @@ Steps, each checked before the next:
    ``--tolerance``): whatever the weights carry, a calibration folded into the classifier
    included, the graph computes the same function.
 3. ``onnxruntime.quantization.quantize_dynamic`` with int8 weights (per-channel unless
-   ``--per-tensor``), written to ``MODEL/onnx/model_int8.onnx`` with the SHA-256 of the weights
-   it came from in its metadata, so synth can tell when the weights changed since the export.
+   ``--per-tensor``; MatMuls matching ``--keep-fp32`` stay fp32), written to
+   ``MODEL/onnx/model_int8.onnx`` with the SHA-256 of the weights it came from in its
+   metadata, so synth can tell when the weights changed since the export.
 4. Label agreement of int8 with torch on the same pairs is printed; below ``--min-agreement``
    the script fails and writes nothing.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -157,7 +159,17 @@ def run_onnx(path: Path, tokenizer, pairs, max_length: int, names: list[str]) ->
     return np.concatenate(out)
 
 
-def quantize(fp32: Path, int8: Path, per_channel: bool) -> None:
+def kept_fp32(fp32: Path, pattern: str | None) -> list[str]:
+    """Names of the graph's MatMul nodes matching ``pattern`` (left unquantised)."""
+    if not pattern:
+        return []
+    import onnx
+
+    graph = onnx.load(str(fp32)).graph
+    return [n.name for n in graph.node if n.op_type == "MatMul" and re.search(pattern, n.name)]
+
+
+def quantize(fp32: Path, int8: Path, per_channel: bool, keep: list[str]) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
@@ -168,6 +180,7 @@ def quantize(fp32: Path, int8: Path, per_channel: bool) -> None:
         # dev pairs). The embedding Gather is quantised too (22 MB instead of 56 MB): keeping it
         # fp32 measured no better (0.965).
         per_channel=per_channel,
+        nodes_to_exclude=keep,
     )
 
 
@@ -189,6 +202,7 @@ def export(
     max_length: int = 256,
     opset: int = 17,
     per_channel: bool = True,
+    keep_fp32: str | None = None,
     tolerance: float = 1e-3,
     min_agreement: float = 0.95,
 ) -> dict:
@@ -208,7 +222,8 @@ def export(
         if diff > tolerance:
             raise SystemExit(f"fp32 export differs from torch by {diff:.2e} > {tolerance}")
         int8 = Path(tmp) / "model_int8.onnx"
-        quantize(fp32, int8, per_channel)
+        keep = kept_fp32(fp32, keep_fp32)
+        quantize(fp32, int8, per_channel, keep)
         logits8 = run_onnx(int8, tokenizer, sample, max_length, names)
         agreement = float(np.mean(logits8.argmax(1) == reference.argmax(1)))
         int8_diff = float(np.abs(logits8 - reference).max())
@@ -218,6 +233,8 @@ def export(
         meta = {
             "opset": opset,
             "per_channel": per_channel,
+            "fp32_nodes": len(keep),
+            "keep_fp32": keep_fp32,
             "inputs": names,
             "check_pairs": len(sample),
             "fp32_max_abs_diff": diff,
@@ -237,6 +254,11 @@ def main() -> None:
     ap.add_argument("--max-length", type=int, default=256)
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--per-tensor", action="store_true", help="one int8 scale per weight matrix")
+    ap.add_argument(
+        "--keep-fp32",
+        metavar="REGEX",
+        help="MatMul nodes left unquantised, e.g. 'layer\\.\\d+/output/dense' (FFN outputs)",
+    )
     ap.add_argument("--tolerance", type=float, default=1e-3, help="fp32 max abs logit diff")
     ap.add_argument("--min-agreement", type=float, default=0.95)
     args = ap.parse_args()
@@ -246,6 +268,7 @@ def main() -> None:
         max_length=args.max_length,
         opset=args.opset,
         per_channel=not args.per_tensor,
+        keep_fp32=args.keep_fp32,
         tolerance=args.tolerance,
         min_agreement=args.min_agreement,
     )
