@@ -152,3 +152,42 @@ def test_subsections_take_their_top_level_sections_role(corpus_db):
     assert {section_category(r.section, r.section_kind, r.parent) for r in star} == {"results"}
     top = [r for r in rows[ids["1709.03856"]] if r.section == "Introduction"]
     assert top and {r.parent for r in top} == {""}
+
+
+@pytest.mark.slow
+def test_key_findings_of_untouched_papers_are_found(corpus_db):
+    """The findings a reader wrote down from the PDFs (tests/fixtures/key_findings.json) are
+    among a paper's claims (or listed on one as restatements), on the papers the claim
+    classifier never saw; training/measure_key_findings.py gives the full figures."""
+    import json
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "training"))
+    from claims_classifier import test_paper
+    from measure_key_findings import score_paper
+
+    from synth.claims import verifier_entailment
+    from synth.verify.model import load_verifier
+
+    settings, engine = corpus_db
+    findings = json.loads((root / "tests" / "fixtures" / "key_findings.json").read_text())
+    entail = verifier_entailment(load_verifier(settings.nli_model))
+    rows = []
+    with Session(engine) as session:
+        for arxiv_id in sorted(a for a in findings["papers"] if test_paper(a)):
+            paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
+            claims = extract_claims(
+                paper_sentences(session, [paper.id])[paper.id],
+                title=paper.title,
+                abstract=paper.abstract,
+                embed_fn=embed,
+                question_vector=None,
+                limit=settings.claims.max_per_paper,
+                dedup_threshold=settings.claims.dedup_threshold,
+                entail_fn=entail,
+            )
+            rows += score_paper(claims, findings["papers"][arxiv_id])
+    found = sum(r["found"] for r in rows)
+    assert len(rows) == 24 and found >= 18, [r["gist"] for r in rows if not r["found"]]

@@ -39,7 +39,12 @@ _SECTION_HINTS = (
     ("ablation", 0.5),
     ("finding", 0.8),
 )
-_EXCLUDED_SECTIONS = ("related", "background", "acknowledg", "reference", "appendix", "prior work")
+# Sections that hold other people's work or no findings. "related" alone would also drop
+# "Semantic relatedness" (an experiment), so related-work headings are matched whole.
+_EXCLUDED_SECTIONS = re.compile(
+    r"\brelated (?:work|research|literature|approach|stud|method|model)|^related$|background|"
+    r"acknowledg|reference|appendix|prior work|previous work"
+)
 
 RESULT_CUES = re.compile(
     r"\b(outperform\w*|improv\w*|achiev\w*|state[- ]of[- ]the[- ]art|surpass\w*|exceed\w*|"
@@ -115,7 +120,7 @@ def section_weight(name: str, kind: str, parent: str = "") -> float:
 def _named_weight(name: str) -> float | None:
     """The weight a heading's words give, or None when they say nothing."""
     key = name.strip().lower()
-    if any(x in key for x in _EXCLUDED_SECTIONS):
+    if _EXCLUDED_SECTIONS.search(key):
         return 0.0
     if key in SECTION_WEIGHT:
         return SECTION_WEIGHT[key]
@@ -170,10 +175,38 @@ def is_claim_shaped(text: str) -> bool:
 
 
 def about_others(text: str, name: str | None) -> bool:
-    """A sentence reporting cited work, not the paper's own: citations and no "we" or name."""
-    if not _CITATION.search(text) or _FIRST_PERSON.search(text):
+    """A sentence reporting cited work, not the paper's own: citations and no "we" or name.
+
+    A sentence whose subject is the paper's own ("The network achieves ... over the baseline
+    of Go et al. (2009)") only cites what it compares with: the citation comes after the
+    subject, so it is the paper's claim.
+
+    >>> about_others("BERT (Devlin et al., 2019) obtains 80.5 on GLUE.", "XLNet")
+    True
+    >>> about_others("The network cuts the error by 25% over Go et al. (2009).", None)
+    False
+    >>> about_others("The model of Smith et al. (2017) reaches 80%.", None)
+    True
+    """
+    cited = _CITATION.search(text)
+    if not cited or _FIRST_PERSON.search(text) or (name and name in text):
         return False
-    return not (name and name in text)
+    own = _OWN_SUBJECT.match(text)
+    if not own or cited.start() <= own.end():
+        return True
+    # "The model of Smith et al. ..." / "The model (Smith et al.) ...": the subject is theirs.
+    return bool(_CITED_SUBJECT.match(text, own.end()))
+
+
+_CITED_SUBJECT = re.compile(
+    r"\s*(?:\(|\[|of\b|by\b|from\b|in\b|proposed\b|introduced\b|described\b|used\b)"
+)
+# "The network ...", "On the test set, the model ...", "This difference ...": the paper's own.
+_OWN_SUBJECT = re.compile(
+    r"^(?:(?:On|In|For|With) [^,]{1,60}, )?(?:[Tt]he|This|These|Its) (?:[\w-]+ ){0,2}?"
+    r"(?:network|model|method|approach|system|dataset|corpus|architecture|framework|"
+    r"difference|results?|findings?|experiments?|embeddings?|representations?)s?\b"
+)
 
 
 def classify(text: str) -> tuple[str | None, float]:
@@ -225,8 +258,8 @@ _NON_CLAIM = (
             r"[Aa]ppendix|paper is organi[sz]ed)|"
             r"\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
             r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
-            r"^(?:In this section|Below,? we|Next,? we|We (?:then|first|now) (?:describe|present|"
-            r"introduce|discuss|review))\b"
+            r"^(?:In this section|Below,? we|(?:Next,? we|We (?:then|first|now)) (?:describe|"
+            r"present|discuss|review|turn|detail|explain))\b"
         ),
     ),
     (
@@ -315,7 +348,9 @@ _CATEGORY_HINTS = (
     ("ablation", "results"),
     ("finding", "results"),
     ("introduc", "introduction"),
-    ("related", "other"),
+    ("related work", "other"),
+    ("related research", "other"),
+    ("related literature", "other"),
     ("background", "other"),
     ("prior work", "other"),
     ("previous work", "other"),
