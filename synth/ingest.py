@@ -22,7 +22,7 @@ from synth.corpus import scan_corpus
 from synth.errors import ExtractError, NothingReadError, RetrieveError
 from synth.progress import SILENT, Progress
 from synth.retrieve import PaperMeta, download_pdf, fetch_metadata, parse_arxiv_id, search
-from synth.settings import ARXIV_API_URL, Settings
+from synth.settings import Settings
 from synth.store.papers import PaperInfo, find_by_hash, find_paper, update_info, upsert_paper
 
 logger = logging.getLogger(__name__)
@@ -94,8 +94,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def arxiv_reachable(api_url: str = ARXIV_API_URL, timeout: float = 3.0) -> bool:
-    """One quick request, so an offline machine does not wait through every back-off."""
+def arxiv_reachable(api_url: str, timeout: float = 3.0) -> bool:
+    """One quick request to the configured API (``SYNTH_RETRIEVE__API_URL``), so an offline
+    machine does not wait through every back-off. No default: a probe of the public arXiv
+    would say nothing about a mirror the settings name."""
     try:
         httpx.head(f"{api_url}?{PROBE_QUERY}", timeout=timeout)
     except httpx.HTTPError:

@@ -125,3 +125,37 @@ def test_online_ingest_replayed(session, settings, api_dir, pdf_dir):
     assert paper.title.startswith("Quantum Criticality for Extended Nodes on a Bethe Lattice")
     assert paper.version == 2 and paper.source == "arxiv" and paper.year == 2011
     assert paper.abstract.startswith("Theoretical description of anisotropic systems")
+
+
+def test_the_reachability_probe_asks_the_configured_api(tmp_path):
+    """SYNTH_RETRIEVE__API_URL names a mirror: the probe (used by ingest and audit) asks it,
+    on loopback here, and a closed port is unreachable."""
+    import http.server
+    import socket
+    import threading
+
+    from synth.ingest import arxiv_reachable
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/mirror/api/query"
+        assert arxiv_reachable(url)
+        assert seen and seen[0].startswith("/mirror/api/query?")
+    finally:
+        server.shutdown()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    assert not arxiv_reachable(f"http://127.0.0.1:{closed}/api/query", timeout=1.0)

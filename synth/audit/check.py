@@ -196,7 +196,7 @@ def obtain_papers(
                 missing.append(MissingReference(ref, f"not in the corpus folder {corpus}"))
             else:
                 sources.append(IngestSource(entry.path, "corpus", entry.arxiv_id, entry.version))
-    elif settings.offline or not arxiv_reachable():
+    elif settings.offline or not arxiv_reachable(settings.retrieve.api_url):
         reason = "arXiv cannot be reached (offline); pass --corpus DIR with the PDFs"
         missing += [MissingReference(ref, reason) for ref in wanted]
         sources = []
