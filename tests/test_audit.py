@@ -130,6 +130,37 @@ def planted_audit(request, corpus_db, pdf_dir):
 
 
 @pytest.mark.slow
+def test_reverifying_an_audit_runs_the_quotation_check_again(planted_audit, corpus_db):
+    """synth reverify on an audit decides quotes and misquotes as the audit did (a misquote is
+    refuted by the rule, not left to NLI), each as a new verification beside the old one."""
+    from sqlmodel import select
+
+    from synth.audit.reverify import reverify
+    from synth.store.models import Claim, Verification
+
+    doc, _expected = planted_audit
+    settings, engine = corpus_db
+    with Session(engine) as session:
+        result = reverify(session, settings, run_id=doc["run_id"])
+        claims = session.exec(
+            select(Claim).where(Claim.run_id == doc["run_id"]).order_by(Claim.id)
+        ).all()
+        latest = []
+        for claim in claims:
+            rows = session.exec(
+                select(Verification)
+                .where(Verification.claim_id == claim.id)
+                .order_by(Verification.id)
+            ).all()
+            assert len(rows) >= 2  # the audit's verdict is kept beside the new one
+            latest.append(rows[-1])
+    assert result.claims == len(doc["claims"])
+    for c, v in zip(doc["claims"], latest, strict=True):
+        if c["quote"]["kind"] in ("quoted", "misquote"):
+            assert (v.verdict, v.reason) == (c["verdict"], c["reason"]), (c["index"], v.reason)
+
+
+@pytest.mark.slow
 def test_planted_audit_verdicts(planted_audit):
     doc, expected = planted_audit
     got = {c["index"]: c["verdict"] for c in doc["claims"]}

@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from synth.report.context import ClaimView, EvidenceView, Reference, ReportView
+from synth.report.context import (
+    ClaimView,
+    EvidenceView,
+    Reference,
+    ReportView,
+    RestatementView,
+)
 from synth.report.render import format_for, render
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
@@ -64,6 +70,11 @@ def view() -> ReportView:
                     tier="body",
                     premise="XLM obtains a new state of the art of 75.1% on XNLI, 4.9% "
                     "above the previous best.",
+                )
+            ],
+            restatements=[
+                RestatementView(
+                    "We obtain 4.9% absolute gain in accuracy on XNLI.", "7 Conclusion", 9
                 )
             ],
         ),

@@ -253,16 +253,7 @@ def audit_report(
     ]
     texts = [f or c.text for f, c in zip(full, parsed.claims, strict=True)]
     if papers and parsed.claims:
-        precision = rule_precision()
-        decided = [quote_verdict(q, precision) for q in quotes]
-        rest = [i for i, v in enumerate(decided) if v is None]
-        if rest:
-            to_check = [ClaimToCheck(texts[i], None) for i in rest]
-            passages = passages_of(papers, sentences)
-            checked = verify_against(session, to_check, passages, settings, progress)
-            for i, v in zip(rest, checked, strict=True):
-                decided[i] = v
-        verdicts = [v for v in decided if v is not None]
+        verdicts = quotes_then_nli(session, settings, quotes, texts, papers, sentences, progress)
     else:
         names = ", ".join(m.ref.arxiv_id or m.ref.url or "?" for m in missing) or "none listed"
         reason = (
@@ -276,6 +267,29 @@ def audit_report(
     result.quotes = quotes
     result.run = _store(session, result, texts, settings)
     return result
+
+
+def quotes_then_nli(
+    session: Session,
+    settings: Settings,
+    quotes: Sequence[QuoteMatch],
+    texts: Sequence[str],
+    papers: Sequence[Paper],
+    sentences: dict[int, list[SentenceRow]],
+    progress: Progress = SILENT,
+) -> list[Verdict]:
+    """Each claim's verdict: the quotation check's when it decides (quoted or misquoted),
+    else the NLI verification of ``texts[i]`` against the papers (audits and their reverify)."""
+    precision = rule_precision()
+    decided = [quote_verdict(q, precision) for q in quotes]
+    rest = [i for i, v in enumerate(decided) if v is None]
+    if rest:
+        to_check = [ClaimToCheck(texts[i], None) for i in rest]
+        passages = passages_of(papers, sentences)
+        checked = verify_against(session, to_check, passages, settings, progress)
+        for i, v in zip(rest, checked, strict=True):
+            decided[i] = v
+    return [v for v in decided if v is not None]
 
 
 def disagrees(mark: bool | None, verdict: str) -> bool | None:

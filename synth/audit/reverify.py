@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from synth.audit.check import quote_sources, quotes_then_nli
 from synth.errors import NotFoundError
 from synth.pipeline import passages_of, verify_against
 from synth.progress import SILENT, Progress
 from synth.settings import Settings
 from synth.store.models import Claim, Paper, Run, RunPaper
-from synth.store.papers import paper_sentences
+from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import save_verification
 from synth.verify.check import ClaimToCheck
-from synth.verify.verdict import Thresholds
+from synth.verify.quote import match_quote
+from synth.verify.verdict import Thresholds, Verdict
 
 
 @dataclass
@@ -51,21 +54,17 @@ def reverify_run(
         select(Paper).join(RunPaper, RunPaper.paper_id == Paper.id).where(RunPaper.run_id == run.id)
     ).all()
     sentences = paper_sentences(session, [p.id for p in papers])
-    key = {p.id: p.arxiv_id for p in papers}
-    passages = passages_of(papers, sentences)
-    own = run.kind != "audit"  # a report's claims come from its papers: exclude their sentences
-    to_check = [
-        ClaimToCheck(
-            c.text,
-            key.get(c.paper_id) if c.paper_id else None,
-            c.sentence_id if own else None,
-            c.original if own else None,
-        )
-        for c in claims
-    ]
     thresholds = Thresholds.of(settings.verify)
     before = _previous_verdicts(session, [c.id for c in claims])
-    verdicts = verify_against(session, to_check, passages, settings, progress)
+    if run.kind == "audit":
+        verdicts = audited_verdicts(session, settings, claims, papers, sentences, progress)
+    else:  # a report's claims come from its papers: their own sentences are excluded
+        key = {p.id: p.arxiv_id for p in papers}
+        to_check = [
+            ClaimToCheck(c.text, key.get(c.paper_id), c.sentence_id, c.original) for c in claims
+        ]
+        passages = passages_of(papers, sentences)
+        verdicts = verify_against(session, to_check, passages, settings, progress)
     for claim, verdict in zip(claims, verdicts, strict=True):
         save_verification(
             session, claim.id, verdict, model=settings.nli_model, thresholds=thresholds
@@ -74,6 +73,22 @@ def reverify_run(
         result.by_verdict[verdict.verdict] += 1
         result.changed += before.get(claim.id) != verdict.verdict
     session.commit()
+
+
+def audited_verdicts(
+    session: Session,
+    settings: Settings,
+    claims: Sequence[Claim],
+    papers: Sequence[Paper],
+    sentences: dict[int, list[SentenceRow]],
+    progress: Progress,
+) -> list[Verdict]:
+    """An audit's claims decided as the audit decided them: the quotation check on the
+    report's wording first (a cut claim was stored with its completed text), NLI for the rest."""
+    sources = quote_sources(papers, sentences)
+    quotes = [match_quote(c.original, sources, truncated=c.text != c.original) for c in claims]
+    texts = [c.text for c in claims]
+    return quotes_then_nli(session, settings, quotes, texts, papers, sentences, progress)
 
 
 def reverify(

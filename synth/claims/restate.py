@@ -9,7 +9,12 @@ benchmark, so a pair is a restatement when:
 * its embeddings are nearly identical (cosine >= ``same``), or
 * they are close (cosine >= ``near``) and the NLI model finds that each sentence entails the
   other (P(entailment) >= ``entail`` both ways): mutual entailment is paraphrase, one-way
-  entailment is only a more specific statement of something broader.
+  entailment is only a more specific statement of something broader, or
+* they are related (cosine >= ``figures_near``) and report the same figure (a value other than
+  a small count, as :mod:`synth.figures` reads it): "BIDAF (ensemble) achieves an EM score of
+  73.3" restates the abstract's "73.3 EM on SQuAD".
+
+``training/fit_restatements.py`` measures the rule on restatements written down by hand.
 
 Groups are the connected components of that relation (within one paper only).
 """
@@ -20,6 +25,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from synth.figures import parse as parse_figures
 
 # (premise, hypothesis) pairs -> P(entailment) for each pair.
 EntailFn = Callable[[Sequence[tuple[str, str]]], list[float]]
@@ -34,6 +41,25 @@ class RestateThresholds:
     # The shipped NLI model gives paraphrased findings about 0.4-0.7 both ways and distinct
     # findings of one paper below 0.1 (tests/test_claims_classifier.py has such pairs).
     entail: float = 0.35
+    figures_near: float = 0.4
+
+
+def telling_figures(text: str) -> set[float]:
+    """The figures of ``text`` that identify a result: not small whole counts (1-10).
+
+    >>> sorted(telling_figures("Our 2 models reach 73.3 EM and 81.1 F1."))
+    [73.3, 81.1]
+    """
+    return {
+        round(f.value, 4)
+        for f in parse_figures(text)
+        if not (float(f.value).is_integer() and abs(f.value) <= 10)
+    }
+
+
+def same_figure(a: str, b: str) -> bool:
+    """Whether two sentences report one figure in common."""
+    return bool(telling_figures(a) & telling_figures(b))
 
 
 def restatement_groups(
@@ -44,7 +70,8 @@ def restatement_groups(
 ) -> list[list[int]]:
     """Indices of ``texts`` grouped by finding, each group in reading order.
 
-    Without ``entail_fn`` only near-identical sentences (cosine >= ``same``) are grouped.
+    Without ``entail_fn`` only near-identical sentences (cosine >= ``same``) and related ones
+    reporting the same figure are grouped.
 
     >>> v = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     >>> restatement_groups(["a", "a again", "b"], v, None)
@@ -63,7 +90,9 @@ def restatement_groups(
     close: list[tuple[int, int]] = []
     for i in range(n):
         for j in range(i + 1, n):
-            if sims[i, j] >= thresholds.same:
+            if sims[i, j] >= thresholds.same or (
+                sims[i, j] >= thresholds.figures_near and same_figure(texts[i], texts[j])
+            ):
                 parent[root(j)] = root(i)
             elif entail_fn is not None and sims[i, j] >= thresholds.near:
                 close.append((i, j))
@@ -103,7 +132,9 @@ def restated_by(
     best = sims.argmax(axis=1)
     close = []
     for j, i in enumerate(best):
-        if sims[j, i] >= thresholds.same:
+        if sims[j, i] >= thresholds.same or (
+            sims[j, i] >= thresholds.figures_near and same_figure(claim_texts[i], other_texts[j])
+        ):
             out.setdefault(int(i), []).append(j)
         elif entail_fn is not None and sims[j, i] >= thresholds.near:
             close.append((int(i), j))
