@@ -51,6 +51,13 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
         ("We thank the anonymous reviewers for their helpful comments.", "acknowledgement"),
         ("We use a batch size of 64 and train for 10 epochs.", "setup"),
         ("In future work we plan to apply the model to speech.", "future work"),
+        ("We will also conduct more experiments on end applications.", "future work"),
+        (
+            "Recent empirical improvements due to transfer learning with language models have "
+            "demonstrated that rich, unsupervised pre-training is an integral part of many "
+            "language understanding systems.",
+            "background",
+        ),
     ],
 )
 def test_rules_name_what_is_never_a_claim(sentence, reason):

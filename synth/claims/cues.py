@@ -305,7 +305,20 @@ _NON_CLAIM = (
     ),
     (
         "future work",
-        re.compile(r"\b(?:future work|in the future|we (?:plan|hope|intend) to)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:future work|in the future|we (?:plan|hope|intend) to|we will (?:also )?"
+            r"(?:conduct|explore|investigate|study|extend|apply|release|consider|try|look))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Recent empirical improvements due to transfer learning have demonstrated ...": the
+        # state of the field, not this paper's finding (a sentence with "we" is left alone).
+        "background",
+        re.compile(
+            r"^(?:Recent(?:ly)?|In recent years|Over the (?:past|last) (?:few )?(?:years|decade))"
+            r"\b(?![^.]*\b(?:[Ww]e|[Oo]ur)\b)"
+        ),
     ),
 )
 _RESULT_WORDS = re.compile(
