@@ -21,6 +21,7 @@ from synth.claims.cues import (
     FINDING_CUES,
     METHOD_CUES,
     NUMBER,
+    PRONOUN_START,
     RESULT_CUES,
     SECTION_CATEGORIES,
     looks_garbled,
@@ -28,7 +29,6 @@ from synth.claims.cues import (
     section_category,
 )
 
-_PRONOUN_START = re.compile(r"^(?:This|These|That|Those|It|They|Such)\b")
 _HEDGE = re.compile(
     r"\b(?:may|might|could|we (?:hypothesi[sz]e|conjecture|believe|expect)|perhaps|possibly)\b",
     re.IGNORECASE,
@@ -96,7 +96,7 @@ def cue_features(text: str) -> list[float]:
         float(bool(METHOD_CUES.search(text))),
         float(bool(_FIRST_PERSON.search(text))),
         float(bool(_CITATION.search(text))),
-        float(bool(_PRONOUN_START.match(text))),
+        float(bool(PRONOUN_START.match(text))),
         float(bool(_HEDGE.search(text))),
         float(bool(_COMPARATIVE.search(text))),
         float(bool(_DEFINITION.search(text))),
