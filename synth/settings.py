@@ -146,6 +146,17 @@ class Settings(BaseSettings):
     report: ReportSettings = Field(default_factory=ReportSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)
 
+    @classmethod
+    def in_folder(cls, folder: Path) -> Settings:
+        """Offline settings keeping everything (database, data, PDF cache) inside ``folder``:
+        a throw-away run over a local corpus, as tests and measurement scripts make."""
+        return cls(
+            data_dir=folder / "data",
+            database_url=f"sqlite:///{folder / 'synth.db'}",
+            offline=True,
+            retrieve=RetrieveSettings(cache_dir=folder / "cache", delay_seconds=0),
+        )
+
     @property
     def resolved_database_url(self) -> str:
         """The configured URL, or the default SQLite file."""

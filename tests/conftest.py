@@ -98,14 +98,9 @@ def session(settings):
 
 
 def _settings_in(folder: Path):
-    from synth.settings import RetrieveSettings, Settings
+    from synth.settings import Settings
 
-    return Settings(
-        data_dir=folder / "data",
-        database_url=f"sqlite:///{folder / 'synth.db'}",
-        offline=True,
-        retrieve=RetrieveSettings(cache_dir=folder / "cache", delay_seconds=0),
-    )
+    return Settings.in_folder(folder)
 
 
 @pytest.fixture(scope="session")

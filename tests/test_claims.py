@@ -105,13 +105,10 @@ CENTRAL = {
 }
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("arxiv_id", sorted(CENTRAL))
-def test_central_findings_are_extracted_as_whole_sentences(corpus_db, arxiv_id):
-    settings, engine = corpus_db
-    with Session(engine) as session:
-        paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
-        rows = paper_sentences(session, [paper.id])[paper.id]
+def _paper_claims(session, settings, arxiv_id: str, entail_fn=None):
+    """A stored paper's sentences and the claims a report extracts from them (no question)."""
+    paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
+    rows = paper_sentences(session, [paper.id])[paper.id]
     claims = extract_claims(
         rows,
         title=paper.title,
@@ -120,7 +117,17 @@ def test_central_findings_are_extracted_as_whole_sentences(corpus_db, arxiv_id):
         question_vector=None,
         limit=settings.claims.max_per_paper,
         dedup_threshold=settings.claims.dedup_threshold,
+        entail_fn=entail_fn,
     )
+    return rows, claims
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("arxiv_id", sorted(CENTRAL))
+def test_central_findings_are_extracted_as_whole_sentences(corpus_db, arxiv_id):
+    settings, engine = corpus_db
+    with Session(engine) as session:
+        rows, claims = _paper_claims(session, settings, arxiv_id)
     assert 3 <= len(claims) <= settings.claims.max_per_paper
     texts = {r.text for r in rows}
     for c in claims:
@@ -177,17 +184,7 @@ def test_key_findings_of_untouched_papers_are_found(corpus_db):
     rows = []
     with Session(engine) as session:
         for arxiv_id in sorted(a for a in findings["papers"] if test_paper(a)):
-            paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
-            claims = extract_claims(
-                paper_sentences(session, [paper.id])[paper.id],
-                title=paper.title,
-                abstract=paper.abstract,
-                embed_fn=embed,
-                question_vector=None,
-                limit=settings.claims.max_per_paper,
-                dedup_threshold=settings.claims.dedup_threshold,
-                entail_fn=entail,
-            )
+            _, claims = _paper_claims(session, settings, arxiv_id, entail)
             rows += score_paper(claims, findings["papers"][arxiv_id])
     found = sum(r["found"] for r in rows)
     assert len(rows) == 24 and found >= 18, [r["gist"] for r in rows if not r["found"]]

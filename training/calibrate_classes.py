@@ -25,11 +25,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from calibrate_model import half_of, logits_of, macro_f1
+from calibrate_model import dev_logits, macro_f1
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from synth.verify.claim_eval import expected_calibration_error
-from synth.verify.evaluate import read_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "synth" / "models" / "nli-minilm-l6"
@@ -79,15 +78,11 @@ def main() -> None:
     torch.set_num_threads(2)
     model = AutoModelForSequenceClassification.from_pretrained(args.model, dtype=torch.float32)
     tokenizer = AutoTokenizer.from_pretrained(args.model)
-    label_id = {v: k for k, v in model.config.id2label.items()}
     k = model.config.num_labels
-    data = {}
-    for name in SETS:
-        rows = read_examples(args.splits / f"{name}.jsonl")
-        pairs = [(r.premise, r.hypothesis) for r in rows]
-        gold = np.array([label_id[r.label] for r in rows])
-        halves = np.array([half_of(p, h) for p, h in pairs])
-        data[name] = (logits_of(model.eval(), tokenizer, pairs).numpy(), gold, halves)
+    data = {
+        name: (logits.numpy(), gold.numpy(), halves)
+        for name, (logits, gold, halves) in dev_logits(model, tokenizer, args.splits, SETS).items()
+    }
     calib = [(lg[h == "calib"], g[h == "calib"]) for lg, g, h in data.values()]
     w, b = fit_vector(
         torch.tensor(np.concatenate([lg for lg, _ in calib])),

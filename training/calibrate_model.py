@@ -56,6 +56,21 @@ def logits_of(model, tokenizer, pairs: list[tuple[str, str]], batch: int = 16) -
     return out
 
 
+def dev_logits(
+    model, tokenizer, splits: Path, sets: tuple[str, ...]
+) -> dict[str, tuple[torch.Tensor, torch.Tensor, np.ndarray]]:
+    """Per dev set: the model's logits, the gold label ids and each pair's half (calib/report)."""
+    label_id = {v: k for k, v in model.config.id2label.items()}
+    data = {}
+    for name in sets:
+        rows = read_examples(splits / f"{name}.jsonl")
+        pairs = [(r.premise, r.hypothesis) for r in rows]
+        gold = torch.tensor([label_id[r.label] for r in rows])
+        halves = np.array([half_of(p, h) for p, h in pairs])
+        data[name] = (logits_of(model.eval(), tokenizer, pairs), gold, halves)
+    return data
+
+
 def fit(
     logits: torch.Tensor, gold: torch.Tensor, weights: torch.Tensor, with_bias: bool
 ) -> tuple[float, list]:
@@ -94,14 +109,7 @@ def main() -> None:
     args = ap.parse_args()
     model = AutoModelForSequenceClassification.from_pretrained(args.checkpoint).float().eval()
     tokenizer = AutoTokenizer.from_pretrained(args.checkpoint)
-    label_id = {v: k for k, v in model.config.id2label.items()}
-    data = {}
-    for name in SETS:
-        rows = read_examples(args.splits / f"{name}.jsonl")
-        pairs = [(r.premise, r.hypothesis) for r in rows]
-        gold = torch.tensor([label_id[r.label] for r in rows])
-        halves = np.array([half_of(p, h) for p, h in pairs])
-        data[name] = (logits_of(model, tokenizer, pairs), gold, halves)
+    data = dev_logits(model, tokenizer, args.splits, SETS)
     calib = [(lg[h == "calib"], g[h == "calib"]) for lg, g, h in data.values()]
     logits = torch.cat([lg for lg, _ in calib])
     gold = torch.cat([g for _, g in calib])

@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 
 from synth.claims import extract_claims, verifier_entailment
 from synth.ingest import ingest
-from synth.settings import RetrieveSettings, Settings
+from synth.settings import Settings
 from synth.store import open_database
 from synth.store.models import Paper
 from synth.store.papers import paper_sentences
@@ -88,12 +88,7 @@ def main() -> None:
     started = time.perf_counter()
     papers_findings = json.loads(FINDINGS.read_text())["papers"]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            data_dir=Path(tmp) / "data",
-            database_url=f"sqlite:///{tmp}/synth.db",
-            offline=True,
-            retrieve=RetrieveSettings(cache_dir=Path(tmp) / "cache", delay_seconds=0),
-        )
+        settings = Settings.in_folder(Path(tmp))
         engine = open_database(settings)
         v = settings.verify
         entail = verifier_entailment(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Verifier v2, end to end (resumable: run it again with the same output folder to continue).
 #   bash training/v2.sh            # splits, rewrites, training (nohup it: ~80 min on 2 idle cores)
+# Extra arguments are passed on and win (a later --out or --mix for the same source replaces
+# the earlier one): training/v3.sh is this recipe with other mixture weights.
 # Then, if it beats the shipped model on every dev set (training/eval_dev.py):
 #   python training/calibrate_model.py ... && python training/export_model.py ... &&
 #   python training/export_onnx.py && python training/fit_decision.py
@@ -18,4 +20,4 @@ exec python training/train_nli.py --out training/runs/v2 --init synth/models/nli
   --mix cad=0.25 --mix taxinli=0.15 --mix snli=0.15 --mix mpe=0.05 --mix sick=0.1 \
   --mix fever=0.05 --mix add_one_rte=0.05 --mix rte=0.15 --mix covidfact=0.3 \
   --mix climate_fever=0.3 --mix scifact=1.2 --mix healthver=1.2 --mix cb=0.5 --mix fracas=0.5 \
-  --mix scifact_rte=0.6
+  --mix scifact_rte=0.6 "$@"

@@ -62,6 +62,19 @@ def same_figure(a: str, b: str) -> bool:
     return bool(telling_figures(a) & telling_figures(b))
 
 
+class _Figures:
+    """Each text's telling figures, parsed once and only when a pair asks (parsing runs pint)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._cache: dict[int, set[float]] = {}
+
+    def __getitem__(self, i: int) -> set[float]:
+        if i not in self._cache:
+            self._cache[i] = telling_figures(self._texts[i])
+        return self._cache[i]
+
+
 def restatement_groups(
     texts: Sequence[str],
     vectors: np.ndarray,
@@ -87,11 +100,12 @@ def restatement_groups(
         return i
 
     sims = vectors @ vectors.T if n else np.zeros((0, 0))
+    figures = _Figures(texts)
     close: list[tuple[int, int]] = []
     for i in range(n):
         for j in range(i + 1, n):
             if sims[i, j] >= thresholds.same or (
-                sims[i, j] >= thresholds.figures_near and same_figure(texts[i], texts[j])
+                sims[i, j] >= thresholds.figures_near and figures[i] & figures[j]
             ):
                 parent[root(j)] = root(i)
             elif entail_fn is not None and sims[i, j] >= thresholds.near:
@@ -130,10 +144,12 @@ def restated_by(
         return out
     sims = other_vectors @ claim_vectors.T
     best = sims.argmax(axis=1)
+    claim_figures = _Figures(claim_texts)
     close = []
     for j, i in enumerate(best):
         if sims[j, i] >= thresholds.same or (
-            sims[j, i] >= thresholds.figures_near and same_figure(claim_texts[i], other_texts[j])
+            sims[j, i] >= thresholds.figures_near
+            and claim_figures[int(i)] & telling_figures(other_texts[j])
         ):
             out.setdefault(int(i), []).append(j)
         elif entail_fn is not None and sims[j, i] >= thresholds.near:

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from synth.claims import Place, model_name
 from synth.claims.extract import places
 from synth.ingest import ingest
-from synth.settings import RetrieveSettings, Settings
+from synth.settings import Settings
 from synth.store import open_database
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, paper_sentences
@@ -42,12 +42,7 @@ SAME = 90
 def current_rows(pdfs: Path) -> dict[str, tuple[list[SentenceRow], list[Place], str | None]]:
     """Each paper's sentences, their places and its model name as today's ingest has them."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            data_dir=Path(tmp) / "data",
-            database_url=f"sqlite:///{tmp}/synth.db",
-            offline=True,
-            retrieve=RetrieveSettings(cache_dir=Path(tmp) / "cache", delay_seconds=0),
-        )
+        settings = Settings.in_folder(Path(tmp))
         with Session(open_database(settings)) as session:
             ingest(session, settings, corpus=pdfs)
             papers = session.exec(select(Paper)).all()
