@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import numpy as np
 
@@ -345,9 +345,17 @@ def build_view(result, settings) -> ReportView:
         claims=claim_views(result, numbers),
         refs=refs,
         settings=settings,
-        day=date.today(),
+        day=report_day(result.run),
         run_id=result.run.run_id if result.run else None,
     )
+
+
+def report_day(run) -> date:
+    """The day a report is dated: its run's (UTC, as stored), so a report rebuilt from the
+    database later, or just after midnight, carries the same date; today for an unstored run."""
+    if run is not None and run.created_at is not None:
+        return run.created_at.date()
+    return datetime.now(UTC).date()
 
 
 def assemble_view(

@@ -24,6 +24,7 @@ from synth.report.context import (
     RestatementView,
     assemble_view,
     references_for,
+    report_day,
 )
 from synth.settings import Settings
 from synth.store.models import Claim, Evidence, Paper, Verification
@@ -144,7 +145,7 @@ def load_view(session: Session, run_id: int, settings: Settings) -> ReportView:
         claims=claims,
         refs=refs,
         settings=run_settings(run.settings, settings),
-        day=run.created_at.date(),
+        day=report_day(run),
         run_id=run.id,
         embed_fn=embed_fn,
     )

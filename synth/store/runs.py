@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
@@ -35,6 +36,7 @@ class ClaimRecord:
 class StoredRun:
     run_id: int
     claim_ids: list[int]
+    created_at: datetime | None = None  # when the run was stored (UTC): the report's date
 
 
 def evidence_rows(verification_id: int, verdict: Verdict, limit: int) -> list[Evidence]:
@@ -126,7 +128,7 @@ def save_run(
         save_verification(session, claim.id, verdict, model=model, thresholds=thresholds)
         claim_ids.append(claim.id)
     session.commit()
-    return StoredRun(run.id, claim_ids)
+    return StoredRun(run.id, claim_ids, run.created_at)
 
 
 def redact_url(url: str) -> str:
