@@ -12,10 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from synth.store import make_engine
 
 from conftest import PDFS, need
 
@@ -77,6 +80,40 @@ def small_corpus(tmp_path: Path) -> Path:
     for name in SMALL_PDFS:
         shutil.copy(need(PDFS / name), folder / name)
     return folder
+
+
+def _connect_at_once(url: str, n: int) -> list[str]:
+    """Open ``n`` connections to ``url`` at the same instant; the errors they raised."""
+    barrier = threading.Barrier(n)
+    errors: list[str] = []
+
+    def connect() -> None:
+        engine = make_engine(url)
+        barrier.wait()
+        try:
+            with engine.connect():
+                pass
+        except Exception as exc:
+            errors.append(f"{exc.__class__.__name__}: {exc}")
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=connect) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_connections_opening_a_fresh_file_at_once_all_succeed(tmp_path):
+    # SQLite skips its busy handler for the switch to WAL: without synth's retry about 1
+    # trial in 8 of these failed at once with "database is locked" (CI, 2026-11-29).
+    errors = []
+    for trial in range(40):
+        errors += _connect_at_once(f"sqlite:///{tmp_path / f'fresh{trial}.db'}", 4)
+    assert errors == []
+    assert _query(f"sqlite:///{tmp_path / 'fresh0.db'}", "PRAGMA journal_mode") == [("wal",)]
 
 
 def test_five_processes_migrate_one_fresh_database(fresh_db):

@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
 
 from synth.errors import StoreError
 from synth.settings import Settings
@@ -85,10 +87,31 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            _use_wal(cur)
             cur.close()
 
     return engine
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+@retry(
+    retry=retry_if_exception(_is_locked),
+    stop=stop_after_delay(SQLITE_BUSY_TIMEOUT_S),
+    wait=wait_exponential(multiplier=0.01, max=0.5),
+    reraise=True,
+)
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode, so readers never block the writer.
+
+    SQLite does not run its busy handler for a journal-mode change: when several synths open
+    a fresh file at once, all but one get "database is locked" at once, whatever the busy
+    timeout (about 1 trial in 4 with three processes). So retry here, as the busy handler
+    would, until the switch goes through or the busy timeout has passed.
+    """
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def _alembic_config() -> Config:
