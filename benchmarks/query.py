@@ -36,7 +36,8 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
-from synth.query import ClaimFilter, agreement, claim_detail, list_claims
+from synth.labels import agreement
+from synth.query import ClaimFilter, claim_detail, list_claims
 from synth.store import make_engine, migrate
 from synth.store.models import (
     Claim,

@@ -1,4 +1,6 @@
-"""Querying the claim database: filtered listings, one claim in full, human labels, agreement.
+"""Querying the claim database: filtered listings, one claim in full, one paper in full.
+
+Human labels and model agreement are in :mod:`synth.labels`.
 
 A claim may carry several verifications (one per model, see ``synth reverify``); listings show
 the newest, or the newest of the model asked for. Text search uses the database's full-text
@@ -8,8 +10,6 @@ index where it has one (SQLite FTS5, PostgreSQL tsvector) and LIKE elsewhere.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, text
@@ -103,11 +103,11 @@ def _newest_verification_id(model: str | None):
     v = aliased(Verification)
     q = select(func.max(v.id)).where(v.claim_id == Claim.id)
     if model:
-        q = q.where(_unindexed(v.model) == model)
+        q = q.where(unindexed(v.model) == model)
     return q.correlate(Claim).scalar_subquery()
 
 
-def _unindexed(column):
+def unindexed(column):
     """``column || ''``: the same value, but SQLite will not pick the column's index for it.
 
     Without table statistics SQLite may look up "claim X's verifications by model M" through
@@ -285,21 +285,6 @@ def paper_detail(session: Session, arxiv_id: str, *, claims: int = 200) -> dict:
     }
 
 
-def latest_labels(session: Session, claim_ids: list[int]) -> dict[int, str]:
-    """The newest human label of each of ``claim_ids`` that has one."""
-    if not claim_ids:
-        return {}
-    newest = (
-        select(func.max(HumanLabel.id))
-        .where(HumanLabel.claim_id.in_(claim_ids))
-        .group_by(HumanLabel.claim_id)
-    )
-    rows = session.exec(
-        select(HumanLabel.claim_id, HumanLabel.label).where(HumanLabel.id.in_(newest))
-    ).all()
-    return dict(rows)
-
-
 def list_models(session: Session) -> list[str]:
     """Every model that has verified a claim, for choosing one in a listing."""
     return sorted(session.exec(select(Verification.model).distinct()).all())
@@ -310,111 +295,3 @@ def _arxiv_id(session: Session, paper_id: int | None) -> str | None:
         return None
     paper = session.get(Paper, paper_id)
     return paper.arxiv_id if paper else None
-
-
-def add_label(session: Session, claim_id: int, label: str, note: str = "") -> HumanLabel:
-    """Record a human judgement of a claim, with the time; earlier labels are kept."""
-    if session.get(Claim, claim_id) is None:
-        raise NotFoundError(kind="claim", id=claim_id)
-    row = HumanLabel(claim_id=claim_id, label=normalise_verdict(label), note=note)
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
-
-
-def cohen_kappa(confusion: Mapping[tuple[str, str], int]) -> float | None:
-    """Cohen's kappa from counts of (label of rater a, label of rater b) pairs.
-
-    None when it is undefined: fewer than two items, or a single label used by both raters.
-
-    >>> cohen_kappa({("SUPPORTED", "SUPPORTED"): 3, ("REFUTED", "REFUTED"): 1,
-    ...              ("SUPPORTED", "REFUTED"): 1})
-    0.5455
-    """
-    n = sum(confusion.values())
-    labels = {label for pair, count in confusion.items() if count for label in pair}
-    if n < 2 or len(labels) < 2:
-        return None
-    a, b = Counter(), Counter()
-    for (x, y), count in confusion.items():
-        a[x] += count
-        b[y] += count
-    observed = sum(count for (x, y), count in confusion.items() if x == y) / n
-    expected = sum(a[k] * b[k] for k in labels) / (n * n)
-    return round((observed - expected) / (1 - expected), 4)
-
-
-def _compare(confusion: Mapping[tuple[str, str], int]) -> dict:
-    n = sum(confusion.values())
-    agree = sum(count for (x, y), count in confusion.items() if x == y)
-    return {
-        "n": n,
-        "agree": agree,
-        "accuracy": round(agree / n, 4) if n else None,
-        "kappa": cohen_kappa(confusion),
-    }
-
-
-def _newest_of_its_model(v):
-    """Correlated subquery: id of the newest verification by ``v``'s model of ``v``'s claim."""
-    x = aliased(Verification)
-    return (
-        select(func.max(x.id))
-        .where(x.claim_id == v.claim_id, _unindexed(x.model) == v.model)
-        .correlate(v)
-        .scalar_subquery()
-    )
-
-
-def _in_run(q, claim_id, run: int | None):
-    if run is None:
-        return q
-    return q.join(Claim, Claim.id == claim_id).where(Claim.run_id == run)
-
-
-def agreement(session: Session, run: int | None = None) -> dict:
-    """Model-vs-model and model-vs-human agreement over the claims both have judged.
-
-    Each model's newest verdict of a claim and the newest human label count. Pairs are counted
-    in the database, so only the confusion counts reach Python.
-
-    Example:
-        >>> agreement(session)["model_vs_model"]  # doctest: +SKIP
-        [{'a': 'model-a', 'b': 'model-b', 'n': 10, 'agree': 7, 'accuracy': 0.7, 'kappa': 0.5455}]
-    """
-    a, b = aliased(Verification, name="a"), aliased(Verification, name="b")
-    pairs = (
-        select(a.model, b.model, a.verdict, b.verdict, func.count())
-        .join(b, (b.claim_id == a.claim_id) & (a.model < b.model))
-        .where(a.id == _newest_of_its_model(a), b.id == _newest_of_its_model(b))
-        .group_by(a.model, b.model, a.verdict, b.verdict)
-    )
-    by_pair: dict[tuple[str, str], Counter] = {}
-    for m1, m2, v1, v2, count in session.execute(_in_run(pairs, a.claim_id, run)):
-        by_pair.setdefault((m1, m2), Counter())[v1, v2] = count
-
-    v = aliased(Verification, name="v")
-    newest_labels = select(func.max(HumanLabel.id)).group_by(HumanLabel.claim_id)
-    vs_human = (
-        select(v.model, HumanLabel.label, v.verdict, func.count())
-        .join(v, v.claim_id == HumanLabel.claim_id)
-        .where(HumanLabel.id.in_(newest_labels), v.id == _newest_of_its_model(v))
-        .group_by(v.model, HumanLabel.label, v.verdict)
-    )
-    by_model: dict[str, Counter] = {}
-    for model, label, verdict, count in session.execute(
-        _in_run(vs_human, HumanLabel.claim_id, run)
-    ):
-        by_model.setdefault(model, Counter())[label, verdict] = count
-
-    models = select(Verification.model).distinct()
-    labelled = select(func.count(HumanLabel.claim_id.distinct()))
-    return {
-        "models": sorted(session.execute(_in_run(models, Verification.claim_id, run)).scalars()),
-        "human_labels": session.execute(_in_run(labelled, HumanLabel.claim_id, run)).scalar_one(),
-        "model_vs_model": [
-            {"a": m1, "b": m2, **_compare(by_pair[m1, m2])} for m1, m2 in sorted(by_pair)
-        ],
-        "model_vs_human": [{"model": m, **_compare(by_model[m])} for m in sorted(by_model)],
-    }

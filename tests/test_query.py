@@ -10,12 +10,10 @@ from sklearn.metrics import cohen_kappa_score
 from sqlmodel import Session, select
 
 from synth.errors import ConfigError, NotFoundError
+from synth.labels import add_label, agreement, cohen_kappa
 from synth.query import (
     ClaimFilter,
-    add_label,
-    agreement,
     claim_detail,
-    cohen_kappa,
     fts_query,
     list_claims,
     normalise_verdict,

@@ -62,8 +62,8 @@ def claims(
     if fmt not in FORMATS:  # before the database is opened, not after the query
         raise typer.BadParameter(f"unknown format {fmt!r}; use table, json or csv")
     from synth.export import claims_csv, claims_json
+    from synth.labels import agreement as compute_agreement
     from synth.query import ClaimFilter, list_claims
-    from synth.query import agreement as compute_agreement
 
     with open_session(build_settings(db=db)) as session:
         if agreement:
@@ -112,7 +112,7 @@ def label(
 
     Example: synth label 42 refuted --note "Table 3 gives 80.4, not 85.1"
     """
-    from synth.query import add_label
+    from synth.labels import add_label
 
     with open_session(build_settings(db=db)) as session:
         row = add_label(session, claim_id, judgement, note)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from synth.errors import NotFoundError
-from synth.query import add_label, agreement, paper_detail
+from synth.labels import add_label, agreement
+from synth.query import paper_detail
 from synth.report.render import to_json
 from synth.store.papers import list_papers
 from synth.web import views

@@ -1,8 +1,9 @@
 """The web app: one :func:`create_app` that owns the engine, templates, jobs and verifier.
 
 Nothing lives in module globals: two apps over two databases can run in one process (the tests
-do). Routes are thin and call the library (:mod:`synth.query`, :mod:`synth.store.runs`,
-:mod:`synth.report`, :mod:`synth.pipeline`, :mod:`synth.audit`), as the command line does.
+do). Routes are thin and call the library (:mod:`synth.query`, :mod:`synth.labels`,
+:mod:`synth.store.runs`, :mod:`synth.report`, :mod:`synth.pipeline`, :mod:`synth.audit`), as the
+command line does.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from synth.errors import NotFoundError, ReportParseError
-from synth.query import add_label, agreement, paper_detail
+from synth.labels import add_label, agreement
+from synth.query import paper_detail
 from synth.store.papers import list_papers
 from synth.web import views
 from synth.web.app import db_session, state_of

@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from synth.audit import parse_report_text
 from synth.errors import ConfigError
+from synth.labels import latest_labels
 from synth.query import (
     ClaimFilter,
     claim_detail,
-    latest_labels,
     list_claims,
     list_models,
 )
