@@ -9,6 +9,7 @@ version, primary category and date.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from synth.extract.clean import STAMP, fix_characters
@@ -32,6 +33,10 @@ _PDF_DATE = re.compile(r"D:(?P<year>(?:19|20)\d{2})")
 _FAKE_TITLE = re.compile(
     r"(?i)^(?:untitled|microsoft word|title|document\d*)\b|\.(?:dvi|pdf|tex|docx?)$"
 )
+
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+_TITLE_MAX_WORDS = 30
+_NOT_TEXT = frozenset(("Cc", "Co", "Cn", "Cs"))  # control, private-use, unassigned, surrogate
 
 
 def _clean(text: str) -> str:
@@ -67,7 +72,7 @@ def title_from_spans(spans: Sequence[Span]) -> tuple[str | None, int]:
         parts.append(span.text)
         y, end = span.y, index + 1
     title = title_case(_clean("".join(parts)))
-    return (title or None), end
+    return (title if title and readable(title) else None), end
 
 
 def authors_from_spans(spans: Sequence[Span], start: int) -> list[str]:
@@ -142,11 +147,33 @@ def _names(line: str) -> list[str]:
     return names
 
 
+def readable(text: str) -> bool:
+    """Whether ``text`` is made of real characters: no control or private-use code points, no
+    U+FFFD. A damaged font or info dictionary decodes to those; such a title is no title."""
+    return "\ufffd" not in text and not any(unicodedata.category(c) in _NOT_TEXT for c in text)
+
+
+def plausible_title(text: str) -> bool:
+    """Whether a line without font information can be a paper's title.
+
+    The fallbacks read plain lines, and when page 1 is damaged the first line left is body text:
+    "(SDAEs) and FastSent, a sentence-level ... model. We compare all methods on", "dition as
+    proposed by Mitchell and Lapata (2010).4". A title starts with a capital, a digit or a
+    word with one (word2vec, mBERT), has no sentence break inside and is short; otherwise the
+    file name is the better title.
+    """
+    words = text.split()
+    if not words or len(words) > _TITLE_MAX_WORDS or not readable(text):
+        return False
+    lowercase_start = words[0].isalpha() and words[0].islower()
+    return not lowercase_start and _SENTENCE_BREAK.search(text) is None
+
+
 def _title_from_info(info: dict[str, str]) -> str | None:
     title = _clean(info.get("/Title", ""))
     if len(title) < 10 or len(title.split()) < 2 or _FAKE_TITLE.search(title):
         return None
-    return title
+    return title if plausible_title(title) else None
 
 
 def title_from_lines(lines: Sequence[str]) -> str | None:
@@ -156,7 +183,8 @@ def title_from_lines(lines: Sequence[str]) -> str | None:
     title = lines[0]
     if len(lines) > 1 and (title.endswith((":", "-")) or title.rsplit(" ", 1)[-1].islower()):
         title = f"{title} {lines[1]}"
-    return title_case(_clean(title)) or None
+    title = title_case(_clean(title))
+    return title if plausible_title(title) else None
 
 
 def build_metadata(raw: RawPdf, front_matter: Sequence[str]) -> PdfMetadata:

@@ -32,7 +32,18 @@ _HEADER_WINDOW = 1024
 _EOF_WINDOW = 2048
 _BOLD_MARKERS = ("bold", "medi", "semibold", "cmbx", "black", "heavy", "demi")
 # Everything pypdf may raise on a damaged file besides its own errors.
-_READ_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError)
+# NotImplementedError: pypdf's answer to a filter name it does not know, which is what a damaged
+# stream dictionary reads as ("Unsupported filter /Flate=W..."): a damaged file, not a bug.
+_READ_ERRORS = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    NotImplementedError,
+)
 
 
 class Span(NamedTuple):
