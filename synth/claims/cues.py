@@ -259,7 +259,9 @@ _NON_CLAIM = (
             r"\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
             r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
             r"^(?:In this section|Below,? we|(?:Next,? we|We (?:then|first|now)) (?:describe|"
-            r"present|discuss|review|turn|detail|explain))\b"
+            r"present|discuss|review|turn|detail|explain))\b|"
+            r"^We (?:also )?(?:describe|present|introduce|discuss|detail|review|explain)\b"
+            r"[^.]{0,60}\bin (?:[Ss]ection|[Ss]ec\.|[Aa]ppendix|[Cc]hapter) [\dA-Z]+(?:\.\d+)*\.?$"
         ),
     ),
     (
@@ -270,8 +272,12 @@ _NON_CLAIM = (
             r"^(?:See|Please refer to|For (?:more|further) details)|"
             r"^(?:Table|Figure|Fig\.) \d+[a-z]? (?:shows|lists|reports|presents|summari[sz]es|"
             r"compares|gives|contains|illustrates|plots)\b|"
-            r"^(?:We|Results are) (?:report|present|show|list|summari[sz]e|give)\w* (?:the |our )?"
-            r"(?:results|numbers|scores)[^.]{0,30}\bin (?:Table|Figure|Fig\.)"
+            r"^(?:We|Results are) (?:report|present|show|list|summari[sz]e|give|exhibit|display|"
+            r"plot)\w* (?:the |our )?(?:results|numbers|scores|performance)[^.]{0,30}\bin "
+            r"(?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.)|"
+            r"^In (?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.|[Tt]ab\.) [\dA-Z]+(?:(?:,| and) [\dA-Z]+)*"
+            r",? we (?:report|present|show|list|summari[sz]e|give|exhibit|display|plot|compare)\b"
+            r"(?! that\b)"
         ),
     ),
     (
