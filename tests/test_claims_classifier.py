@@ -131,12 +131,24 @@ def test_paraphrased_restatements_are_grouped_distinct_findings_are_not(entail):
     assert [0, 2] in groups and [1] in groups
 
 
-def test_without_the_nli_model_only_near_copies_are_grouped():
+def test_without_the_nli_model_paraphrases_in_other_words_stay_apart():
     texts = [
         "The Transformer is based solely on attention mechanisms, dispensing with recurrence.",
         "The Transformer eschews recurrence and relies entirely on an attention mechanism.",
     ]
     assert restatement_groups(texts, embed(texts), None) == [[0], [1]]
+
+
+def test_a_finding_restated_in_the_papers_own_words_is_grouped_without_the_nli_model():
+    # 1702.03859 (tests/fixtures/key_findings.json): abstract and introduction state one
+    # finding in the same terms; the paper's other findings share its topic, not its words.
+    root = Path(__file__).resolve().parent
+    findings = json.loads((root / "fixtures" / "key_findings.json").read_text())["papers"]
+    orthogonal, *others = findings["1702.03859"]
+    texts = [orthogonal["sentence"], orthogonal["also_stated"][0]] + [f["sentence"] for f in others]
+    groups = restatement_groups(texts, embed(texts), None)
+    assert [0, 1] in groups
+    assert sum(len(g) == 1 for g in groups) == len(others)
 
 
 def test_only_findings_are_quoted_in_a_report_abstract():

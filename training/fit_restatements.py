@@ -5,7 +5,8 @@ other sentences of the paper that restate each (written down from the PDFs). Pai
 sentences of one finding are restatements; pairs of sentences of two different findings of
 the same paper are not (the hard case: one paper, one topic, distinct results). For each pair
 this script computes what :func:`synth.claims.restate.restatement_groups` reads (embedding
-cosine, the shipped verifier's P(entailment) both ways) and picks the thresholds with the
+cosine, the shipped verifier's P(entailment) both ways, a shared figure, the share of content
+words) and picks the thresholds with the
 highest recall at pair precision >= ``MIN_PRECISION`` on the training papers (merging two
 distinct findings hides one of them, so precision comes first). When no rule of the grid
 reaches that precision, the shipped rule (:class:`synth.claims.restate.RestateThresholds`)
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.claims.restate import RestateThresholds, same_figure
+from synth.claims.restate import RestateThresholds, content_words, same_figure, word_share
 from synth.embed import embed
 from synth.settings import Settings
 from synth.verify.model import load_verifier
@@ -50,13 +51,14 @@ def pairs_of(findings: list[dict]) -> list[tuple[str, str, int]]:
 
 def measure(rows: np.ndarray, rule: dict) -> dict:
     """Pair precision and recall of ``rule`` over rows (cosine, forward, backward, shared
-    figure, label)."""
-    cos, fwd, bwd, figure, y = rows.T
+    figure, content-word share, label)."""
+    cos, fwd, bwd, figure, share, y = rows.T
     both, either = np.minimum(fwd, bwd), np.maximum(fwd, bwd)
     near = cos >= rule["near"]
     pred = (cos >= rule["same"]) | (near & (both >= rule["entail"]))
     pred |= near & (either >= rule["entail_one_way"])
     pred |= (cos >= rule["figures_near"]) & (figure > 0)
+    pred |= (cos >= rule["wording_near"]) & (share >= rule["wording_share"])
     tp, fp = int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum())
     fn = int((~pred & (y == 1)).sum())
     return {
@@ -70,12 +72,22 @@ def measure(rows: np.ndarray, rule: dict) -> dict:
 
 def grid() -> list[dict]:
     return [
-        {"same": s, "near": n, "entail": e, "entail_one_way": o, "figures_near": f}
+        {
+            "same": s,
+            "near": n,
+            "entail": e,
+            "entail_one_way": o,
+            "figures_near": f,
+            "wording_near": wn,
+            "wording_share": ws,
+        }
         for s in (0.8, 0.84, 0.88, 0.92)
         for n in (0.4, 0.5, 0.6, 0.7)
         for e in (0.2, 0.35, 0.5)
         for o in (0.6, 0.8, 0.9, 1.01)
         for f in (0.3, 0.4, 0.5, 1.01)
+        for wn in (0.3, 0.4, 0.5, 1.01)
+        for ws in (0.5, 0.6, 0.7)
     ]
 
 
@@ -86,7 +98,8 @@ def features(pairs: list[tuple[str, str, int]], verifier) -> np.ndarray:
     fwd = [s.entailment for s in verifier.predict([(a, b) for a, b, _ in pairs])]
     bwd = [s.entailment for s in verifier.predict([(b, a) for a, b, _ in pairs])]
     figure = [same_figure(a, b) for a, b, _ in pairs]
-    return np.array([cos, fwd, bwd, figure, [y for *_, y in pairs]], dtype=float).T
+    share = [word_share(content_words(a), content_words(b)) for a, b, _ in pairs]
+    return np.array([cos, fwd, bwd, figure, share, [y for *_, y in pairs]], dtype=float).T
 
 
 def main() -> None:
@@ -107,6 +120,8 @@ def main() -> None:
         "entail": shipped.entail,
         "entail_one_way": 1.01,  # never: the shipped rule needs entailment both ways
         "figures_near": shipped.figures_near,
+        "wording_near": shipped.wording_near,
+        "wording_share": shipped.wording_share,
     }
     if ok:
         rule = max(ok, key=lambda r: (r[1]["recall"], r[1]["precision"]))[0]

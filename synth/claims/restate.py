@@ -12,7 +12,10 @@ benchmark, so a pair is a restatement when:
   entailment is only a more specific statement of something broader, or
 * they are related (cosine >= ``figures_near``) and report the same figure (a value other than
   a small count, as :mod:`synth.figures` reads it): "BIDAF (ensemble) achieves an EM score of
-  73.3" restates the abstract's "73.3 EM on SQuAD".
+  73.3" restates the abstract's "73.3 EM on SQuAD", or
+* they are related (cosine >= ``wording_near``) and most content words of the shorter one are
+  in the other (share >= ``wording_share``): a finding repeated in the paper's own terms
+  ("a single SVD", "orthogonal", "self-consistent") with a different frame around it.
 
 ``training/fit_restatements.py`` measures the rule on restatements written down by hand.
 
@@ -21,6 +24,7 @@ Groups are the connected components of that relation (within one paper only).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +46,17 @@ class RestateThresholds:
     # findings of one paper below 0.1 (tests/test_claims_classifier.py has such pairs).
     entail: float = 0.35
     figures_near: float = 0.4
+    wording_near: float = 0.4
+    wording_share: float = 0.6
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Function words of four letters or more (shorter words never count as content words).
+_FUNCTION_WORDS = frozenset(
+    "that this these those then than from with into onto over under also were been being their "
+    "there which while where when such both each other only more most very much many some "
+    "about between does have having".split()
+)
 
 
 def telling_figures(text: str) -> set[float]:
@@ -62,17 +77,56 @@ def same_figure(a: str, b: str) -> bool:
     return bool(telling_figures(a) & telling_figures(b))
 
 
-class _Figures:
-    """Each text's telling figures, parsed once and only when a pair asks (parsing runs pint)."""
+def content_words(text: str) -> frozenset[str]:
+    """The words that carry a sentence's content: 4+ letters or a number, no function words.
+
+    >>> sorted(content_words("It is based solely on attention, with 2 layers."))
+    ['2', 'attention', 'based', 'layers', 'solely']
+    """
+    return frozenset(
+        w
+        for w in _WORD.findall(text.lower())
+        if (len(w) >= 4 or w.isdigit()) and w not in _FUNCTION_WORDS
+    )
+
+
+def word_share(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of the smaller set's words that the other set has too (0 when one is empty)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+class _PerText:
+    """Each text's figures and content words, computed once and only when a pair asks (parsing
+    figures runs pint)."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self._texts = texts
-        self._cache: dict[int, set[float]] = {}
+        self._figures: dict[int, set[float]] = {}
+        self._words: dict[int, frozenset[str]] = {}
 
-    def __getitem__(self, i: int) -> set[float]:
-        if i not in self._cache:
-            self._cache[i] = telling_figures(self._texts[i])
-        return self._cache[i]
+    def figures(self, i: int) -> set[float]:
+        if i not in self._figures:
+            self._figures[i] = telling_figures(self._texts[i])
+        return self._figures[i]
+
+    def words(self, i: int) -> frozenset[str]:
+        if i not in self._words:
+            self._words[i] = content_words(self._texts[i])
+        return self._words[i]
+
+
+def _plainly_same(
+    sim: float, a: _PerText, i: int, b: _PerText, j: int, thresholds: RestateThresholds
+) -> bool:
+    """The tests that need no NLI model: nearly identical, or related with the same figure or
+    the same content words."""
+    if sim >= thresholds.same:
+        return True
+    if sim >= thresholds.figures_near and a.figures(i) & b.figures(j):
+        return True
+    return sim >= thresholds.wording_near and (
+        word_share(a.words(i), b.words(j)) >= thresholds.wording_share
+    )
 
 
 def restatement_groups(
@@ -84,7 +138,7 @@ def restatement_groups(
     """Indices of ``texts`` grouped by finding, each group in reading order.
 
     Without ``entail_fn`` only near-identical sentences (cosine >= ``same``) and related ones
-    reporting the same figure are grouped.
+    reporting the same figure or sharing their content words are grouped.
 
     >>> v = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
     >>> restatement_groups(["a", "a again", "b"], v, None)
@@ -100,13 +154,11 @@ def restatement_groups(
         return i
 
     sims = vectors @ vectors.T if n else np.zeros((0, 0))
-    figures = _Figures(texts)
+    each = _PerText(texts)
     close: list[tuple[int, int]] = []
     for i in range(n):
         for j in range(i + 1, n):
-            if sims[i, j] >= thresholds.same or (
-                sims[i, j] >= thresholds.figures_near and figures[i] & figures[j]
-            ):
+            if _plainly_same(float(sims[i, j]), each, i, each, j, thresholds):
                 parent[root(j)] = root(i)
             elif entail_fn is not None and sims[i, j] >= thresholds.near:
                 close.append((i, j))
@@ -144,13 +196,10 @@ def restated_by(
         return out
     sims = other_vectors @ claim_vectors.T
     best = sims.argmax(axis=1)
-    claim_figures = _Figures(claim_texts)
+    claims, others = _PerText(claim_texts), _PerText(other_texts)
     close = []
     for j, i in enumerate(best):
-        if sims[j, i] >= thresholds.same or (
-            sims[j, i] >= thresholds.figures_near
-            and claim_figures[int(i)] & telling_figures(other_texts[j])
-        ):
+        if _plainly_same(float(sims[j, i]), claims, int(i), others, j, thresholds):
             out.setdefault(int(i), []).append(j)
         elif entail_fn is not None and sims[j, i] >= thresholds.near:
             close.append((int(i), j))
