@@ -9,8 +9,9 @@ A boundary is a ``.``, ``!`` or ``?`` (plus closing quotes/brackets) followed by
 an upper-case letter, digit or opening bracket/quote, unless the word before it is a known
 abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the title) or a single
 capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
-of both sentences it separates. ``benchmarks/sentences.py`` measures this splitter against
-pysbd.
+of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
+supervised approaches The refinement step ...") ends where the paragraph's first sentence
+starts. ``benchmarks/sentences.py`` measures this splitter against pysbd.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ ABBREVIATIONS = frozenset(
 _CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n|\s*[•●▪]\s*")
 _LEADING = "([{\"“‘'"
 BULLETS = frozenset("•●▪")
+# "Name: lower-case subtitle" and then a sentence's usual first word, with no stop between.
+_RUN_IN_HEADING = re.compile(
+    r"[A-Z][\w-]*(?: [\w()-]+){0,5}: [a-z][\w -]{2,80}? "
+    r"(?=(?:The|We|Our|This|These|In|Here|To|For|Given|Using|Unlike) [a-z])"
+)
 
 
 def split_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -68,5 +74,10 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start < end:
-        yield start, end
+    if start >= end:
+        return
+    heading = _RUN_IN_HEADING.match(text, start, end)
+    if heading:
+        yield start, heading.end() - 1
+        start = heading.end()
+    yield start, end
