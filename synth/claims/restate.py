@@ -50,7 +50,10 @@ class RestateThresholds:
     wording_share: float = 0.6
 
 
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")  # "self-consistent", "3.6" and "v1.1" whole
+# Fewer shared words than this are no evidence: "The DAN encoder is trained similarly to the
+# Transformer based encoder" shares 3 of its 5 with a finding about transformer-based encoders.
+MIN_SHARED_WORDS = 4
 # Function words of four letters or more (shorter words never count as content words).
 _FUNCTION_WORDS = frozenset(
     "that this these those then than from with into onto over under also were been being their "
@@ -80,19 +83,22 @@ def same_figure(a: str, b: str) -> bool:
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a sentence's content: 4+ letters or a number, no function words.
 
-    >>> sorted(content_words("It is based solely on attention, with 2 layers."))
-    ['2', 'attention', 'based', 'layers', 'solely']
+    >>> sorted(content_words("It is based solely on attention, with 2 layers (3.6 points)."))
+    ['2', '3.6', 'attention', 'based', 'layers', 'points', 'solely']
     """
     return frozenset(
         w
         for w in _WORD.findall(text.lower())
-        if (len(w) >= 4 or w.isdigit()) and w not in _FUNCTION_WORDS
+        if (len(w) >= 4 or w[0].isdigit()) and w not in _FUNCTION_WORDS
     )
 
 
 def word_share(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the smaller set's words that the other set has too (0 when one is empty)."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    """The share of the smaller set's words that the other set has too; 0 when they share
+    fewer than :data:`MIN_SHARED_WORDS` (a short sentence shares a few words with anything on
+    its topic)."""
+    shared = len(a & b)
+    return shared / min(len(a), len(b)) if shared >= MIN_SHARED_WORDS else 0.0
 
 
 class _PerText:
@@ -116,16 +122,24 @@ class _PerText:
 
 
 def _plainly_same(
-    sim: float, a: _PerText, i: int, b: _PerText, j: int, thresholds: RestateThresholds
+    sim: float,
+    a: _PerText,
+    i: int,
+    b: _PerText,
+    j: int,
+    thresholds: RestateThresholds,
+    wording: bool = True,
 ) -> bool:
     """The tests that need no NLI model: nearly identical, or related with the same figure or
-    the same content words."""
+    (when ``wording``) the same content words."""
     if sim >= thresholds.same:
         return True
     if sim >= thresholds.figures_near and a.figures(i) & b.figures(j):
         return True
-    return sim >= thresholds.wording_near and (
-        word_share(a.words(i), b.words(j)) >= thresholds.wording_share
+    return (
+        wording
+        and sim >= thresholds.wording_near
+        and (word_share(a.words(i), b.words(j)) >= thresholds.wording_share)
     )
 
 
@@ -189,7 +203,10 @@ def restated_by(
 ) -> dict[int, list[int]]:
     """Which other sentences (not kept as claims) restate which claim: claim -> others.
 
-    The same test as :func:`restatement_groups`, each other sentence against its closest claim.
+    The tests of :func:`restatement_groups`, each other sentence against its closest claim,
+    except shared wording: among all of a paper's sentences, background and set-up sentences
+    share a finding's words too ("Limited amounts of training data are available for many NLP
+    tasks" against "transfer learning is most helpful when limited training data is available").
     """
     out: dict[int, list[int]] = {}
     if not len(claim_texts) or not len(other_texts):
@@ -199,7 +216,7 @@ def restated_by(
     claims, others = _PerText(claim_texts), _PerText(other_texts)
     close = []
     for j, i in enumerate(best):
-        if _plainly_same(float(sims[j, i]), claims, int(i), others, j, thresholds):
+        if _plainly_same(float(sims[j, i]), claims, int(i), others, j, thresholds, wording=False):
             out.setdefault(int(i), []).append(j)
         elif entail_fn is not None and sims[j, i] >= thresholds.near:
             close.append((int(i), j))
