@@ -434,6 +434,19 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
     ]
 
 
+def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts() -> None:
+    # 1710.04087, page 8, as pypdf reads it: a bold run-in heading, then the paragraph.
+    text = (
+        "Refinement: closing the gap with supervised approaches The refinement step brings an "
+        "additional gain. Note: we use The Pile corpus here."
+    )
+    assert [text[s:e] for s, e in split_spans(text)] == [
+        "Refinement: closing the gap with supervised approaches",
+        "The refinement step brings an additional gain.",
+        "Note: we use The Pile corpus here.",
+    ]
+
+
 def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:
     # "MR" is the movie-review dataset; "Mr." still never ends a sentence.
     text = "The combination is effective, particularly on MR. This gives a new baseline. Mr. Li."

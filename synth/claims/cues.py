@@ -312,7 +312,7 @@ _NON_CLAIM = (
     (
         "future work",
         re.compile(
-            r"\b(?:future work|in the future|we (?:plan|hope|intend) to|we will (?:also )?"
+            r"\b(?:future work|in the future|we (?:plan|intend) to|we hope|we will (?:also )?"
             r"(?:conduct|explore|investigate|study|extend|apply|release|consider|try|look)|"
             r"(?:more|further|additional) (?:studies|work|research|analys[ie]s|experiments|"
             r"investigations?) (?:is|are|will be) (?:needed|required|necessary))\b",
