@@ -66,6 +66,7 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
         ("In table 3 we present the dependence of precision @1 on word frequency.", "pointer"),
         ("We exhibit our results in table 4, where we evaluate our method.", "pointer"),
         ("We describe datasets and the adopted neural models in Section 3.", "roadmap"),
+        ("The “increase” column lists the absolute and relative improvements.", "pointer"),
         (
             "Recent empirical improvements due to transfer learning with language models have "
             "demonstrated that rich, unsupervised pre-training is an integral part of many "

@@ -134,7 +134,7 @@ _CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,
 
 
 # "... highlighted in bold. but this approach ...": a sentence joined to the tail of another.
-_JOINED = re.compile(r"\b([A-Za-z]{3,})\. [a-z]")
+_JOINED = re.compile(r"\b([A-Za-z]{3,}|[A-Z][a-z]* \d+)\. [a-z]")  # also "Table 3. this"
 # "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
 _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
 
@@ -270,6 +270,8 @@ _NON_CLAIM = (
             r"\b(?:are|is) (?:shown|given|listed|reported|presented|summari[sz]ed|displayed|"
             r"plotted|illustrated|visuali[sz]ed) in (?:Table|Figure|Fig\.|Tab\.|Appendix|Section)|"
             r"^(?:See|Please refer to|For (?:more|further) details)|"
+            r"^The\b[^.]{0,40}\b(?:column|row|panel|curve)s? (?:lists?|shows?|reports?|gives?|"
+            r"contains?|presents?|compares?)\b|"
             r"^(?:Table|Figure|Fig\.) \d+[a-z]? (?:shows|lists|reports|presents|summari[sz]es|"
             r"compares|gives|contains|illustrates|plots)\b|"
             r"^(?:We|Results are) (?:report|present|show|list|summari[sz]e|give|exhibit|display|"
