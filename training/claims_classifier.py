@@ -20,7 +20,7 @@ places differ from a paper body's); hashed word n-grams (AUC < 0.8), MiniLM embe
 beside the cue flags (AUC 0.78-0.87, F1 0.52-0.64), pairwise interactions and gradient-boosted
 trees (F1 0.56-0.65) did no better than the cue flags (F1 0.65), with 733 training sentences.
 Role scores learnt from CSAbstruct as extra features (``claims/try_role_features.py``) help in
-cross-validation (F1 0.664 -> 0.708) but not on the untouched papers (F1 0.748 -> 0.739).
+cross-validation (F1 0.674 -> 0.705) but hardly on the untouched papers (F1 0.754 -> 0.759).
 The grid below still measures the public data each run. Labels whose sentence today's
 extraction no longer produces (``"aligned": false``, see ``claims/align_labels.py``) are left
 out.

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "training"))
@@ -53,17 +52,12 @@ def public_rows() -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
 
 
 def evaluate(x: np.ndarray, y, ok, groups, train, c: float) -> dict:
-    """Grouped-CV threshold and AUC on the training papers, then the untouched papers."""
+    """Grouped-CV threshold and AUC on the training papers, then the untouched papers (the
+    folds, fit and threshold of ``claims_classifier.py``)."""
     xt, yt, okt, gt = x[train], y[train], ok[train], groups[train]
-    oof = np.zeros(len(yt))
-    for a, b in GroupKFold(n_splits=5).split(xt, yt, gt):
-        mu, sd = xt[a].mean(0), xt[a].std(0) + 1e-6
-        model = LogisticRegression(C=c, max_iter=5000).fit((xt[a] - mu) / sd, yt[a])
-        oof[b] = model.predict_proba((xt[b] - mu) / sd)[:, 1]
+    oof = cc.cross_validate((None, None), (xt, yt), gt, c, 0.0)
     t = cc.threshold_for(oof, yt, okt)
-    mu, sd = xt.mean(0), xt.std(0) + 1e-6
-    model = LogisticRegression(C=c, max_iter=5000).fit((xt - mu) / sd, yt)
-    p = model.predict_proba((x[~train] - mu) / sd)[:, 1]
+    p = cc.fit(xt, yt, np.ones(len(yt)), c).probability_of(x[~train])
     test_ok = ok[~train]
     return {
         "C": c,
