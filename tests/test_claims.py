@@ -81,6 +81,11 @@ def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected
         # 1602.03483 in the default report: a caption's tail joined to the next sentence
         "Models are grouped according to training data as indicated in Table 3. this may be a "
         "more important trait of FastSent than the marginal improvement on the SICK task.",
+        # 1506.06726 and 1710.04087: a caption ending in ")" or a symbol, then a sentence's tail
+        "Med r is the median rank (low is good). when other features are used, recursive nets "
+        "with dynamic pooling works better.",
+        "Their results are marked with the symbol \u2020. provides a strong and robust gain in "
+        "performance across all language pairs, with up to 7.2% in en-eo.",
     ],
 )
 def test_text_with_tables_spliced_in_is_garbled(text):
@@ -91,6 +96,10 @@ def test_ordinary_sentences_are_not_garbled():
     assert not looks_garbled("Table 2 shows that BERT outperforms ELMo by 4.5 points on GLUE.")
     assert not looks_garbled("We use the Adam optimizer with a learning rate of 0.001.")
     assert not looks_garbled("As shown in Table 3, the gain is 2.5. It holds on all sets.")
+    # a stop after an abbreviation or initials is not a sentence break
+    assert not looks_garbled("Unlike Peters et al. the model is fine-tuned, i.e. end to end.")
+    assert not looks_garbled("Contextual models (e.g. ELMo, approx. 94M parameters) help.")
+    assert not looks_garbled("The U.S. team reports results similar to ours.")
 
 
 def test_fragments_are_not_claims():

@@ -447,6 +447,32 @@ def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1801.06146 and 1602.03483 as pypdf reads them: bold run-in headings with no colon
+        (
+            "Concat pooling The signal in text classification tasks is often contained in a few "
+            "words.",
+            [
+                "Concat pooling",
+                "The signal in text classification tasks is often contained in a few words.",
+            ],
+        ),
+        (
+            "Different objectives yield different representations It may seem obvious.",
+            ["Different objectives yield different representations", "It may seem obvious."],
+        ),
+        # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
+        ("We set The result is presented in Table 5.", None),
+        ("The first sentence receives the A embedding.", None),
+        ("See Appendix A for the examples of the error modes.", None),
+    ],
+)
+def test_split_spans_ends_a_run_in_heading_without_a_colon(text, expected) -> None:
+    assert [text[s:e] for s, e in split_spans(text)] == (expected or [text])
+
+
 def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:
     # "MR" is the movie-review dataset; "Mr." still never ends a sentence.
     text = "The combination is effective, particularly on MR. This gives a new baseline. Mr. Li."

@@ -133,10 +133,19 @@ _NUMERIC_TOKEN = re.compile(r"^[-+]?\d+(?:[.,]\d+)*[%k]?$|^[-–—]$")
 _CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,}")
 
 
-# "... highlighted in bold. but this approach ...": a sentence joined to the tail of another.
-_JOINED = re.compile(r"\b([A-Za-z]{3,}|[A-Z][a-z]* \d+)\. [a-z]")  # also "Table 3. this"
+# A stop then a lower-case word: two pieces joined across a break ("Table 3. this may",
+# "(low is good). when other", "symbol †. provides") unless the stop ends an abbreviation,
+# initials ("i.e.", "U.S.") or an ellipsis ("... highlighted in bold. but this approach").
+_JOINED = re.compile(r"(\S+)\. [a-z]")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]?")
 # "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
 _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
+
+
+def _joined_at(stop: re.Match) -> bool:
+    """Whether the word before a stop followed by a lower-case word ends a sentence there."""
+    word = stop[1].lower().lstrip("([{\"'“").rstrip(".")
+    return bool(word) and word not in ABBREVIATIONS and not _INITIALS.fullmatch(word)
 
 
 def looks_garbled(text: str) -> bool:
@@ -147,8 +156,7 @@ def looks_garbled(text: str) -> bool:
     caption = _CAPTION.search(text)
     if caption and caption.start() > 0:
         return True
-    joined = _JOINED.search(text)
-    if (joined and joined[1].lower() not in ABBREVIATIONS) or _RUN_ON.search(text):
+    if any(map(_joined_at, _JOINED.finditer(text))) or _RUN_ON.search(text):
         return True
     tokens = text.split()
     numeric = sum(bool(_NUMERIC_TOKEN.match(t)) for t in tokens)

@@ -10,8 +10,8 @@ an upper-case letter, digit or opening bracket/quote, unless the word before it 
 abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the title) or a single
 capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
 of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
-supervised approaches The refinement step ...") ends where the paragraph's first sentence
-starts. ``benchmarks/sentences.py`` measures this splitter against pysbd.
+supervised approaches The refinement step ...", or with no colon: "Concat pooling The signal
+...") ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures this splitter against pysbd.
 """
 
 from __future__ import annotations
@@ -29,9 +29,20 @@ _CANDIDATE = re.compile(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n|\s
 _LEADING = "([{\"“‘'"
 BULLETS = frozenset("•●▪")
 # "Name: lower-case subtitle" and then a sentence's usual first word, with no stop between.
+_OPENERS = "The|We|Our|This|These|In|Here|To|For|Given|Using|Unlike"
 _RUN_IN_HEADING = re.compile(
-    r"[A-Z][\w-]*(?: [\w()-]+){0,5}: [a-z][\w -]{2,80}? "
-    r"(?=(?:The|We|Our|This|These|In|Here|To|For|Given|Using|Unlike) [a-z])"
+    rf"[A-Z][\w-]*(?: [\w()-]+){{0,5}}: [a-z][\w -]{{2,80}}? (?=(?:{_OPENERS}) [a-z])"
+)
+# The same without a colon ("Concat pooling The signal ...", "Different objectives yield
+# different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
+_BARE_RUN_IN_HEADING = re.compile(
+    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|It) [a-z])"
+)
+# Not a heading: a sentence's own opening ("We set The ...") or its end cut before a variable.
+_NOT_HEADING_FIRST = frozenset("We This These That It Here Note Then Thus Since See Why".split())
+_NOT_HEADING_LAST = frozenset(
+    """a an the of for with and or to in on by from via at as into between using is are was
+    were be been has have set""".split()
 )
 
 
@@ -76,8 +87,17 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if start >= end:
         return
-    heading = _RUN_IN_HEADING.match(text, start, end)
+    heading = _RUN_IN_HEADING.match(text, start, end) or _bare_heading(text, start, end)
     if heading:
         yield start, heading.end() - 1
         start = heading.end()
     yield start, end
+
+
+def _bare_heading(text: str, start: int, end: int) -> re.Match[str] | None:
+    """A run-in heading with no colon, unless its words read as a sentence's own start."""
+    heading = _BARE_RUN_IN_HEADING.match(text, start, end)
+    if heading is None or heading[1] in _NOT_HEADING_FIRST:
+        return None
+    last = heading[0].split()[-1].lower()
+    return None if last in _NOT_HEADING_LAST else heading
