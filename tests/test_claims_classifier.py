@@ -73,6 +73,14 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "language understanding systems.",
             "background",
         ),
+        # how results are given, and a training procedure whose condition mentions improving
+        ("We report the mean of those predicted ranks and the hits@10.", "evaluation protocol"),
+        ("For MR, CR and SUBJ we report accuracies; for MRPC, accuracy/F1.", "evaluation protocol"),
+        (
+            "We trained for 15 epochs and saved our model anytime the performance improved on "
+            "the development set.",
+            "setup",
+        ),
     ],
 )
 def test_rules_name_what_is_never_a_claim(sentence, reason):
@@ -86,6 +94,7 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "We show that the higher-level LSTM states capture context-dependent aspects of meaning.",
         "With a learning rate of 0.1, the model improves accuracy by 2 points over the baseline.",
         "In Table 2, we show that our approach outperforms all baselines on every dataset.",
+        "We report results that improve on the previous best by 3.1 BLEU on WMT'16.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):
