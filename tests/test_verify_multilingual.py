@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -148,12 +150,12 @@ def build_model(folder: Path, kind: str, favour: str) -> Path:
     return folder
 
 
-def export_onnx(folder: Path) -> dict:
+def export_onnx(folder: Path, **options) -> dict:
     """``training/export_onnx.py`` on ``folder``, imported as the one command it is."""
     spec = importlib.util.spec_from_file_location("export_onnx", ROOT / "training/export_onnx.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.export(folder, pairs=32)
+    return module.export(folder, pairs=32, **options)
 
 
 CASES = [
@@ -199,6 +201,23 @@ def test_onnx_export_and_backend_agree(tiny):
         ("Le réseau réduit le temps d'entraînement de moitié.", "Le réseau est plus lent."),
     ]
     assert [s.label for s in verifier.predict(pairs)] == [favour, favour]
+
+
+def test_fused_export_matches_torch_where_the_architecture_allows(tiny, tmp_path):
+    """``--fuse``: XLM-R's layers become fused Attention ops, still matching torch; DeBERTa-v2,
+    which onnxruntime's optimizer does not know, is exported unfused rather than failing."""
+    folder, favour, _ = tiny
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("onnx"))
+    figures = export_onnx(copy, optimize=True)
+    if json.loads((folder / "config.json").read_text())["model_type"] == "xlm-roberta":
+        assert figures["fused"]["Attention"] == 2  # one per layer
+    else:
+        assert figures["fused"] is None
+    assert figures["fp32_max_abs_diff"] < 1e-3
+    verifier = Verifier(str(copy))
+    assert verifier.backend == "onnx"
+    assert verifier.predict([("Das Modell ist neu.", "Das Modell ist alt.")])[0].label == favour
 
 
 def test_french_claim_end_to_end(tiny, settings, session):
