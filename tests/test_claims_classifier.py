@@ -129,6 +129,23 @@ def test_classifier_keeps_findings_and_drops_description():
     assert all(0.0 < c.probability <= 1.0 for c in kept)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # findings stated as a consequence or a comparison, with no "we show" or figures
+        "This means that the BERT reader is unable to take advantage of these passages.",
+        "As a result, XLNet is able to cover more dependencies than BERT.",
+        "The NBoW performs similarly to the non-neural n-gram based classifiers.",
+    ],
+)
+def test_consequences_and_comparisons_read_as_findings(text):
+    model = load_classifier()
+    place = [Place("5 Results", "body", 0.7, 0.5)]
+    assert model.probability([text], place)[0] >= model.threshold
+    plain = "The reader reads these passages one at a time from left to right."
+    assert model.probability([plain], place)[0] < model.threshold
+
+
 def test_section_and_position_change_the_verdict():
     # The same sentence is likelier a claim in the conclusion than in the model section.
     model = load_classifier()

@@ -56,7 +56,10 @@ FINDING_CUES = re.compile(
     r"\b(we (find|found|show|showed|demonstrate\w*|observe\w*|report|confirm\w*|establish\w*)|"
     r"(results|experiments|analys[ie]s|findings) "
     r"(show|indicate|suggest|demonstrate|reveal|confirm)\w*|"
-    r"(this|which) (shows|suggests|indicates|demonstrates)|"
+    r"(this|which) (shows|suggests|indicates|demonstrates|means|illustrates|establishes|"
+    r"confirms|implies)|as a result|"
+    r"(performs?|performed|works?|worked) (similarly|comparably|better|worse|best|well|poorly|"
+    r"robustly)|(is|are|was|were) (un)?able to|"
     r"is (effective|beneficial|crucial|critical)|"
     r"leads? to|enables?|significantly|consistently|substantially)\b",
     re.IGNORECASE,
