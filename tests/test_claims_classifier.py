@@ -73,6 +73,18 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "language understanding systems.",
             "background",
         ),
+        (
+            "The training set consists of 4076 sentence pairs and the test set has 1725.",
+            "dataset description",
+        ),
+        (
+            "Gigaword contains around 9.5 million news articles from news services.",
+            "dataset description",
+        ),
+        (
+            "We hypothesize that this gain is due to the co-occurrence statistics of Wikipedia.",
+            "hypothesis",
+        ),
         # how results are given, and a training procedure whose condition mentions improving
         ("We report the mean of those predicted ranks and the hits@10.", "evaluation protocol"),
         ("For MR, CR and SUBJ we report accuracies; for MRPC, accuracy/F1.", "evaluation protocol"),
@@ -98,6 +110,7 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         # a finding that cites its table, and a preview of a finding, are not pointers/roadmaps
         "Table 4 shows that LEAR embeddings get high weights compared to the source embeddings.",
         "Below we show that this pseudo dictionary is sufficient to translate with high precision.",
+        "With only 100 labeled examples, ULMFiT matches training from scratch on 100x more data.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):

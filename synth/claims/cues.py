@@ -334,6 +334,19 @@ _NON_CLAIM = (
         ),
     ),
     (
+        # "The training set consists of 4076 sentence pairs": what the data is, not a finding.
+        "dataset description",
+        re.compile(
+            r"\b(?:consists? of|contains?|comprises?|comes with) (?:about |around |roughly |over |"
+            r"approximately |~|∼)?[\d,.]+ ?(?:[KMBkm]|million|billion|thousand)? (?:[\w-]+ )?"
+            r"(?:tokens|words|sentences|documents|pairs|examples|articles|questions|images|types|"
+            r"instances|samples|reviews|utterances|dialogues|users|items|labels|classes|books)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # "We hypothesize that this gain is due to ...": a guess, not something the paper shows.
+    ("hypothesis", re.compile(r"\bwe (?:hypothesi[sz]e|conjecture|speculate)\b", re.IGNORECASE)),
+    (
         "future work",
         re.compile(
             r"\b(?:future work|in the future|we (?:plan|intend) to|we hope|we will (?:also )?"
@@ -359,7 +372,7 @@ _RESULT_WORDS = re.compile(
 )
 # "... saved our model anytime the performance improved": a training procedure's condition.
 _CONDITION = re.compile(r"\b(?:if|when|whenever|until|anytime|once)\b[^.,;]{0,60}", re.IGNORECASE)
-_LEFT_TO_CLASSIFIER = frozenset({"setup", "evaluation protocol"})
+_LEFT_TO_CLASSIFIER = frozenset({"setup", "evaluation protocol", "dataset description"})
 
 
 def non_claim_reason(text: str) -> str | None:
