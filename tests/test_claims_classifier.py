@@ -85,6 +85,16 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "We hypothesize that this gain is due to the co-occurrence statistics of Wikipedia.",
             "hypothesis",
         ),
+        (
+            "The code and pre-trained models are available at https://github.com/x/y.",
+            "availability",
+        ),
+        ("Our code, embeddings and dictionaries are publicly available.", "availability"),
+        ("Accuracy is reported for all evaluations except STS Bench.", "evaluation protocol"),
+        (
+            "The performance metric varies across tasks: accuracy for SNLI, F1 for SQuAD.",
+            "evaluation protocol",
+        ),
         # how results are given, and a training procedure whose condition mentions improving
         ("We report the mean of those predicted ranks and the hits@10.", "evaluation protocol"),
         ("For MR, CR and SUBJ we report accuracies; for MRPC, accuracy/F1.", "evaluation protocol"),
@@ -111,6 +121,7 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "Table 4 shows that LEAR embeddings get high weights compared to the source embeddings.",
         "Below we show that this pseudo dictionary is sufficient to translate with high precision.",
         "With only 100 labeled examples, ULMFiT matches training from scratch on 100x more data.",
+        "Transfer learning is most helpful when limited training data is available for the task.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):

@@ -463,6 +463,13 @@ def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts() -> None:
             "Different objectives yield different representations It may seem obvious.",
             ["Different objectives yield different representations", "It may seem obvious."],
         ),
+        (
+            "Partial Prediction While the objective has several benefits, it converges slowly.",
+            [
+                "Partial Prediction",
+                "While the objective has several benefits, it converges slowly.",
+            ],
+        ),
         # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
         ("We set The result is presented in Table 5.", None),
         ("The first sentence receives the A embedding.", None),

@@ -328,8 +328,11 @@ _NON_CLAIM = (
         # not a result (a sentence that also reports a gain is left to the classifier).
         "evaluation protocol",
         re.compile(
-            r"\bwe (?:also )?report (?:experiments|results|accurac(?:y|ies)|scores|(?:the )?"
-            r"(?:mean|median|average|percentage|number|results|scores|accuracy|performance))\b",
+            r"\bwe (?:also )?report (?:the )?(?:\w+ )?(?:experiments|results|accurac(?:y|ies)|"
+            r"scores|mean|median|average|percentage|number|performance)\b|"
+            r"\b(?:accuracy|results|scores?|performance|F1) (?:is|are) reported "
+            r"(?:for|on|as|across)\b|"
+            r"^The (?:performance |evaluation )?metrics? (?:is|are|varies|vary|differs?)\b",
             re.IGNORECASE,
         ),
     ),
@@ -341,6 +344,17 @@ _NON_CLAIM = (
             r"approximately |~|∼)?[\d,.]+ ?(?:[KMBkm]|million|billion|thousand)? (?:[\w-]+ )?"
             r"(?:tokens|words|sentences|documents|pairs|examples|articles|questions|images|types|"
             r"instances|samples|reviews|utterances|dialogues|users|items|labels|classes|books)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "The code and pre-trained models are available at https://...": a release note.
+        "availability",
+        re.compile(
+            r"^(?:(?:Our|The|All|Both) )?(?:[\w-]+ )?(?:code|models?|data ?sets?|implementation|"
+            r"software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
+            r"(?:is|are|will be) (?:publicly |freely |openly |now )?(?:available|released)\b|"
+            r"\bavailable (?:at|from|on|to download)\b|https?://|\bgithub\.(?:com|io)\b",
             re.IGNORECASE,
         ),
     ),

@@ -117,6 +117,10 @@ def candidates(
     return out, embed_fn([c.original for c in out])
 
 
+def _in_abstract(claim: ExtractedClaim) -> bool:
+    return claim.sentence.section_kind == "abstract"
+
+
 def one_per_finding(
     claims: Sequence[ExtractedClaim],
     vectors: np.ndarray,
@@ -125,13 +129,17 @@ def one_per_finding(
 ) -> tuple[list[ExtractedClaim], np.ndarray]:
     """The clearest statement of each finding, carrying the paper's other statements of it.
 
-    The clearest is the one the classifier is surest of; on a tie, the earlier.
+    The clearest is the abstract's, when the abstract states it: there the authors put each
+    finding in its most general, self-contained form ("XLNet outperforms BERT on 20 tasks"
+    rather than "According to Table 3, XLNet achieves new state-of-the-art results on all the
+    considered datasets"). Otherwise it is the one the classifier is surest of; on a tie, the
+    earlier.
     """
     texts = [c.original for c in claims]
     groups = restatement_groups(texts, vectors, entail_fn, thresholds or RestateThresholds())
     out, rows = [], []
     for group in groups:
-        best = max(group, key=lambda i: (claims[i].probability, -i))
+        best = max(group, key=lambda i: (_in_abstract(claims[i]), claims[i].probability, -i))
         others = tuple(
             Restatement(c.sentence.id, c.original, c.sentence.section, c.sentence.page)
             for c in (claims[i] for i in group if i != best)

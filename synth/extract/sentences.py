@@ -11,7 +11,8 @@ abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the ti
 capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
 of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
 supervised approaches The refinement step ...", or with no colon: "Concat pooling The signal
-...") ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures this splitter against pysbd.
+...") ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures
+this splitter against pysbd.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ _OPENERS = "The|We|Our|This|These|In|Here|To|For|Given|Using|Unlike"
 _RUN_IN_HEADING = re.compile(
     rf"[A-Z][\w-]*(?: [\w()-]+){{0,5}}: [a-z][\w -]{{2,80}}? (?=(?:{_OPENERS}) [a-z])"
 )
+# Other common first words of a paragraph, capitalised mid-sentence only after a heading.
+_MORE_OPENERS = "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since|Finally|Overall"
 # The same without a colon ("Concat pooling The signal ...", "Different objectives yield
 # different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
 _BARE_RUN_IN_HEADING = re.compile(
-    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|It) [a-z])"
+    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}) [a-z])"
 )
 # Not a heading: a sentence's own opening ("We set The ...") or its end cut before a variable.
 _NOT_HEADING_FIRST = frozenset("We This These That It Here Note Then Thus Since See Why".split())
