@@ -46,8 +46,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from synth.claims.classifier import MODEL_DIR, ClaimClassifier
-from synth.claims.cues import about_others, is_claim_shaped, non_claim_reason, section_weight
+from synth.claims.cues import about_others, is_claim_shaped, section_weight
 from synth.claims.features import Place, hand_features
+from synth.claims.nonclaim import non_claim_reason
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "sentences"

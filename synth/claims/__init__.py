@@ -23,7 +23,6 @@ from synth.claims.cues import (
     is_claim_shaped,
     looks_garbled,
     model_name,
-    non_claim_reason,
     quotable,
     section_category,
     section_weight,
@@ -38,6 +37,7 @@ from synth.claims.extract import (
     select_claims,
 )
 from synth.claims.features import Place, hand_features
+from synth.claims.nonclaim import non_claim_reason
 from synth.claims.restate import (
     RestateThresholds,
     restated_by,

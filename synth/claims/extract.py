@@ -27,10 +27,10 @@ from synth.claims.cues import (
     decontextualise,
     is_claim_shaped,
     model_name,
-    non_claim_reason,
     section_weight,
 )
 from synth.claims.features import Place
+from synth.claims.nonclaim import non_claim_reason
 from synth.claims.restate import EntailFn, RestateThresholds, restated_by, restatement_groups
 from synth.store.papers import SentenceRow
 

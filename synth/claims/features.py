@@ -25,9 +25,9 @@ from synth.claims.cues import (
     RESULT_CUES,
     SECTION_CATEGORIES,
     looks_garbled,
-    non_claim_reason,
     section_category,
 )
+from synth.claims.nonclaim import non_claim_reason
 
 _HEDGE = re.compile(
     r"\b(?:may|might|could|we (?:hypothesi[sz]e|conjecture|believe|expect)|perhaps|possibly)\b",

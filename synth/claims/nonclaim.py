@@ -1,0 +1,163 @@
+"""Sentences a researcher never cites as a finding, whatever their cue words.
+
+Hard filters of claim extraction, each named by the reason it gives (roadmap, pointer to a
+table, notation, acknowledgement, bullet, set-up detail, evaluation protocol, dataset
+statistics, release note, hypothesis, future work, background). Every rule was checked against
+all sentences of the shared PDFs for findings it would drop before it was added; a rule that
+describes how work was done yields when the sentence also reports a gain, so the classifier
+decides those.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Sentences a researcher never cites as a finding, whatever their cue words.
+_NON_CLAIM = (
+    (
+        "roadmap",
+        re.compile(
+            r"^(?:In|The rest of|The remainder of)\b[^.]{0,40}?\b(?:[Ss]ection|[Cc]hapter|"
+            r"[Aa]ppendix|paper is organi[sz]ed)|"
+            r"\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
+            r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
+            r"^(?:In this section|Below,? we(?! (?:show|find|demonstrate|observe) that)|"
+            r"(?:Next,? we|We (?:then|first|now)) (?:describe|"
+            r"present|discuss|review|turn|detail|explain))\b|"
+            r"^We (?:also )?(?:describe|present|introduce|discuss|detail|review|explain)\b"
+            r"[^.]{0,60}\bin (?:[Ss]ection|[Ss]ec\.|[Aa]ppendix|[Cc]hapter) [\dA-Z]+(?:\.\d+)*\.?$"
+        ),
+    ),
+    (
+        "pointer",
+        re.compile(
+            r"\b(?:are|is) (?:shown|given|listed|reported|presented|summari[sz]ed|displayed|"
+            r"plotted|illustrated|visuali[sz]ed) in (?:Table|Figure|Fig\.|Tab\.|Appendix|Section)|"
+            r"^(?:See|Please refer to|For (?:more|further) details)|"
+            r"^The\b[^.]{0,40}\b(?:column|row|panel|curve)s? (?:lists?|shows?|reports?|gives?|"
+            r"contains?|presents?|compares?)\b|"
+            r"^(?:Table|Figure|Fig\.) \d+[a-z]? (?:shows|lists|reports|presents|summari[sz]es|"
+            r"compares|gives|contains|illustrates|plots)\b(?! that\b)|"
+            r"^(?:We|Results are) (?:report|present|show|list|summari[sz]e|give|exhibit|display|"
+            r"plot)\w* (?:the |our )?(?:results|numbers|scores|performance)[^.]{0,30}\bin "
+            r"(?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.)|"
+            r"^In (?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.|[Tt]ab\.) [\dA-Z]+(?:(?:,| and) [\dA-Z]+)*"
+            r",? we (?:report|present|show|list|summari[sz]e|give|exhibit|display|plot|compare)\b"
+            r"(?! that\b)"
+        ),
+    ),
+    (
+        "notation",
+        re.compile(
+            r"\b(?:Eqn?s?\.|Equations?) ?\(?\d+\)?[^.]{0,60}?\b(?:denotes?|represents?|is the|"
+            r"where)\b|^(?:Let|Suppose|Denote|Given) [^.]{0,40}?\b(?:denote|be |be$)|"
+            r"\bwhere [^ ]{1,6} (?:is|are|denotes?) (?:the|a)\b|\b[a-zA-Z]\s*∈\s*R"
+        ),
+    ),
+    (
+        "acknowledgement",
+        re.compile(
+            r"\b(?:we (?:thank|are grateful|gratefully acknowledge)|thanks? (?:to )?[A-Z]|"
+            r"(?:was|is) (?:partially |partly )?(?:supported|funded) by|equal contribution|"
+            r"(?:spent|designed and implemented|was responsible for)\b[^.]{0,80}\b(?:days|nights|"
+            r"code ?base|tensor2tensor)|work (?:was )?(?:performed|done) while)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("bullet", re.compile(r"[•●▪◦]|^\s*(?:\(?[ivx]{1,4}\)|\d\))\s")),
+    (
+        "setup",
+        re.compile(
+            r"\b(?:batch size|learning rate|dropout (?:rate|probability)|epochs?\b|"
+            r"hyper-?parameters?|optimi[sz]er|warm-?up steps|beam (?:size|width)|"
+            r"we (?:use|used|adopt|follow|set|train|trained|tokeni[sz]e)\b[^.]{0,50}\b"
+            r"(?:of|to|with|for) \d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "We report the mean of those predicted ranks and the hits@10.": how results are given,
+        # not a result (a sentence that also reports a gain is left to the classifier).
+        "evaluation protocol",
+        re.compile(
+            r"\bwe (?:also )?report (?:the )?(?:\w+ )?(?:experiments|results|accurac(?:y|ies)|"
+            r"scores|mean|median|average|percentage|number|performance)\b|"
+            r"\b(?:accuracy|results|scores?|performance|F1) (?:is|are) reported "
+            r"(?:for|on|as|across)\b|"
+            r"^The (?:performance |evaluation )?metrics? (?:is|are|varies|vary|differs?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "The training set consists of 4076 sentence pairs": what the data is, not a finding.
+        "dataset description",
+        re.compile(
+            r"\b(?:consists? of|contains?|comprises?|comes with) (?:about |around |roughly |over |"
+            r"approximately |~|∼)?[\d,.]+ ?(?:[KMBkm]|million|billion|thousand)? (?:[\w-]+ )?"
+            r"(?:tokens|words|sentences|documents|pairs|examples|articles|questions|images|types|"
+            r"instances|samples|reviews|utterances|dialogues|users|items|labels|classes|books)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "The code and pre-trained models are available at https://...": a release note.
+        "availability",
+        re.compile(
+            r"^(?:(?:Our|The|All|Both) )?(?:[\w-]+ )?(?:code|models?|data ?sets?|implementation|"
+            r"software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
+            r"(?:is|are|will be) (?:publicly |freely |openly |now )?(?:available|released)\b|"
+            r"\bavailable (?:at|from|on|to download)\b|https?://|\bgithub\.(?:com|io)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # "We hypothesize that this gain is due to ...": a guess, not something the paper shows.
+    ("hypothesis", re.compile(r"\bwe (?:hypothesi[sz]e|conjecture|speculate)\b", re.IGNORECASE)),
+    (
+        "future work",
+        re.compile(
+            r"\b(?:future work|in the future|we (?:plan|intend) to|we hope|we will (?:also )?"
+            r"(?:conduct|explore|investigate|study|extend|apply|release|consider|try|look)|"
+            r"(?:more|further|additional) (?:studies|work|research|analys[ie]s|experiments|"
+            r"investigations?) (?:is|are|will be) (?:needed|required|necessary))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "Recent empirical improvements due to transfer learning have demonstrated ...": the
+        # state of the field, not this paper's finding (a sentence with "we" is left alone).
+        "background",
+        re.compile(
+            r"^(?:Recent(?:ly)?|In recent years|Over the (?:past|last) (?:few )?(?:years|decade))"
+            r"\b(?![^.]*\b(?:[Ww]e|[Oo]ur)\b)"
+        ),
+    ),
+)
+_RESULT_WORDS = re.compile(
+    r"\b(?:outperform\w*|improv\w*|achiev\w*|better|worse|gains?|state[- ]of[- ]the[- ]art)\b",
+    re.IGNORECASE,
+)
+# "... saved our model anytime the performance improved": a training procedure's condition.
+_CONDITION = re.compile(r"\b(?:if|when|whenever|until|anytime|once)\b[^.,;]{0,60}", re.IGNORECASE)
+_LEFT_TO_CLASSIFIER = frozenset({"setup", "evaluation protocol", "dataset description"})
+
+
+def non_claim_reason(text: str) -> str | None:
+    """Why ``text`` is not a claim a researcher would cite, or ``None`` if no rule says so.
+
+    A set-up or evaluation-protocol sentence that also reports an improvement ("with a learning
+    rate of 0.1 the model improves ...", not "until the loss stops improving") is left to the
+    classifier rather than dropped.
+
+    >>> non_claim_reason("In Section 3 we present a large set of experiments.")
+    'roadmap'
+    >>> non_claim_reason("The scores of all systems are shown in Table 2.")
+    'pointer'
+    >>> non_claim_reason("BERT outperforms ELMo by 4 points on GLUE.") is None
+    True
+    """
+    for reason, pattern in _NON_CLAIM:
+        if pattern.search(text):
+            if reason in _LEFT_TO_CLASSIFIER and _RESULT_WORDS.search(_CONDITION.sub("", text)):
+                continue
+            return reason
+    return None
