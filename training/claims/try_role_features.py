@@ -81,7 +81,7 @@ def main() -> None:
     groups = np.array([r["paper"] for r in body])
     train = np.array([not cc.test_paper(r["paper"]) for r in body])
     variants = {
-        "cues": (hand, 0.1),
+        "cues": (hand, json.loads(cc.FIGURES.read_text())["chosen"]["C"]),  # as shipped
         "cues+roles": (np.hstack([hand, role]), 0.01),
         "cues+roles+claim": (np.hstack([hand, role, claim]), 0.01),
         "cues+embeddings": (np.hstack([hand, vectors]), 0.01),
