@@ -4,8 +4,9 @@
 with onnxruntime's transformer optimizer before quantising. This script
 exports the model both ways into a temporary folder, then times the two int8 files and the
 naive torch loop (one pair per forward pass) in interleaved rounds on the same realistic pairs,
-so a busy machine slows all three alike and the ratios hold. It ends with label agreement of
-each file with torch on fixed real pairs and one JSON line of the figures (the median round),
+so a busy machine slows all three alike and the ratios hold (the order rotates each round; a
+ratio is the median of the rounds' ratios). It ends with label agreement of each file with
+torch on fixed real pairs and one JSON line of the figures,
 also written to ``benchmarks/onnx_fusion.json``.
 
 Usage::
@@ -51,6 +52,11 @@ def export_variant(tmp: Path, name: str, fuse: bool) -> Path:
     return folder
 
 
+def ratio(a: list[float], b: list[float]) -> float:
+    """Median of the per-round ratios a/b: each round's pair shares that round's drift."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
 def rate(run, pairs) -> float:
     """Pairs per second of one call."""
     start = time.perf_counter()
@@ -83,9 +89,10 @@ def main() -> None:
         for run in ways.values():
             run(pairs[:8])  # warm-up
         rates: dict[str, list[float]] = {name: [] for name in ways}
+        names = list(ways)
         for i in range(args.rounds):
-            for name, run in ways.items():
-                rates[name].append(rate(run, pairs))
+            for name in names[i % len(names) :] + names[: i % len(names)]:  # rotate the order
+                rates[name].append(rate(ways[name], pairs))
             print(f"round {i + 1}: " + ", ".join(f"{n} {r[-1]:.1f}" for n, r in rates.items()))
         check = labelled_pairs()
         torch_labels = [s.label for s in reference.predict(check)]
@@ -101,9 +108,9 @@ def main() -> None:
         "naive_pairs_per_s": round(median["naive"], 1),
         "plain_pairs_per_s": round(median["plain"], 1),
         "fused_pairs_per_s": round(median["fused"], 1),
-        "plain_speedup": round(median["plain"] / median["naive"], 2),
-        "fused_speedup": round(median["fused"] / median["naive"], 2),
-        "fused_over_plain": round(median["fused"] / median["plain"], 3),
+        "plain_speedup": round(ratio(rates["plain"], rates["naive"]), 2),
+        "fused_speedup": round(ratio(rates["fused"], rates["naive"]), 2),
+        "fused_over_plain": round(ratio(rates["fused"], rates["plain"]), 3),
         "plain_agreement": round(agreement["plain"], 4),
         "fused_agreement": round(agreement["fused"], 4),
         "agreement_pairs": len(check),

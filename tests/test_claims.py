@@ -100,6 +100,7 @@ def test_ordinary_sentences_are_not_garbled():
     assert not looks_garbled("Unlike Peters et al. the model is fine-tuned, i.e. end to end.")
     assert not looks_garbled("Contextual models (e.g. ELMo, approx. 94M parameters) help.")
     assert not looks_garbled("The U.S. team reports results similar to ours.")
+    assert not looks_garbled("The results are strong... but the gains vary across tasks.")
 
 
 def test_fragments_are_not_claims():

@@ -90,6 +90,7 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "availability",
         ),
         ("Our code, embeddings and dictionaries are publicly available.", "availability"),
+        ("Downloaded from https://github.com/ryankiros/skip-thoughts", "web address"),
         ("Accuracy is reported for all evaluations except STS Bench.", "evaluation protocol"),
         (
             "The performance metric varies across tasks: accuracy for SNLI, F1 for SQuAD.",
@@ -122,6 +123,9 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "Below we show that this pseudo dictionary is sufficient to translate with high precision.",
         "With only 100 labeled examples, ULMFiT matches training from scratch on 100x more data.",
         "Transfer learning is most helpful when limited training data is available for the task.",
+        "ULMFiT matches training from scratch when only 100 labelled examples are available.",
+        "When the batch size is larger the model improves accuracy by 3 points.",
+        "Thanks to its bidirectional context, BERT outperforms GPT on every GLUE task.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):
@@ -171,6 +175,27 @@ def test_consequences_and_comparisons_read_as_findings(text):
     assert model.probability([text], place)[0] >= model.threshold
     plain = "The reader reads these passages one at a time from left to right."
     assert model.probability([plain], place)[0] < model.threshold
+
+
+def test_a_finding_the_abstract_states_is_kept_in_the_abstracts_words():
+    """Two statements of one finding (identical vectors): the abstract's is kept, even when the
+    classifier is surer of the body's, and the body's is listed as its restatement."""
+    from synth.claims import ExtractedClaim, one_per_finding
+
+    rows = _rows(
+        [
+            ("Abstract", "XLNet outperforms BERT on 20 tasks, often by a large margin."),
+            ("5 Results", "According to Table 3, XLNet beats BERT on all 20 of these tasks."),
+        ]
+    )
+    claims = [
+        ExtractedClaim(r.text, r.text, "result", 1.0, r, probability=p)
+        for r, p in zip(rows, (0.90, 0.97), strict=True)
+    ]
+    kept, vectors = one_per_finding(claims, np.ones((2, 4)) / 2.0, None)
+    assert [c.original for c in kept] == [rows[0].text]
+    assert [r.text for r in kept[0].restatements] == [rows[1].text]
+    assert vectors.shape == (1, 4)
 
 
 def test_section_and_position_change_the_verdict():

@@ -87,7 +87,7 @@ def _rounds(benchmark: dict) -> str:
     per_round = benchmark.get("speedup_per_round")
     if not per_round:
         return "one run"
-    return f"the ratio of medians over {len(per_round)} alternating rounds, " + ", ".join(
+    return f"the median ratio of {len(per_round)} alternating rounds, " + ", ".join(
         f"{r}x" for r in per_round
     )
 

@@ -138,9 +138,10 @@ _CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,
 
 
 # A stop then a lower-case word: two pieces joined across a break ("Table 3. this may",
-# "(low is good). when other", "symbol †. provides") unless the stop ends an abbreviation,
-# initials ("i.e.", "U.S.") or an ellipsis ("... highlighted in bold. but this approach").
-_JOINED = re.compile(r"(\S+)\. [a-z]")
+# "(low is good). when other", "highlighted in bold. but this approach") unless the stop ends
+# an abbreviation, initials ("i.e.", "U.S.") or an ellipsis ("strong... but"). The lookbehind
+# anchors the word at whitespace: a long run with no spaces would otherwise cost quadratic time.
+_JOINED = re.compile(r"(?<!\S)(\S+)\. [a-z]")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]?")
 # "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
 _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
@@ -148,7 +149,9 @@ _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
 
 def _joined_at(stop: re.Match) -> bool:
     """Whether the word before a stop followed by a lower-case word ends a sentence there."""
-    word = stop[1].lower().lstrip("([{\"'“").rstrip(".")
+    if stop[1].endswith("."):
+        return False  # an ellipsis: "strong... but", "x1 ... x18"
+    word = stop[1].lower().lstrip("([{\"'“")
     return bool(word) and word not in ABBREVIATIONS and not _INITIALS.fullmatch(word)
 
 

@@ -2,10 +2,10 @@
 
 Hard filters of claim extraction, each named by the reason it gives (roadmap, pointer to a
 table, notation, acknowledgement, bullet, set-up detail, evaluation protocol, dataset
-statistics, release note, hypothesis, future work, background). Every rule was checked against
-all sentences of the shared PDFs for findings it would drop before it was added; a rule that
-describes how work was done yields when the sentence also reports a gain, so the classifier
-decides those.
+statistics, release note, web address, hypothesis, future work, background). Every rule was
+checked against all sentences of the shared PDFs for findings it would drop before it was
+added; a rule that describes how work was done or where a resource is yields when the sentence
+also reports a gain, so the classifier decides those.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ _NON_CLAIM = (
     (
         "acknowledgement",
         re.compile(
-            r"\b(?:we (?:thank|are grateful|gratefully acknowledge)|thanks? (?:to )?[A-Z]|"
+            r"\b(?:we (?:thank|are grateful|gratefully acknowledge)|thanks? (?:to )?(?-i:[A-Z])|"
             r"(?:was|is) (?:partially |partly )?(?:supported|funded) by|equal contribution|"
             r"(?:spent|designed and implemented|was responsible for)\b[^.]{0,80}\b(?:days|nights|"
             r"code ?base|tensor2tensor)|work (?:was )?(?:performed|done) while)",
@@ -106,10 +106,14 @@ _NON_CLAIM = (
             r"^(?:(?:Our|The|All|Both) )?(?:[\w-]+ )?(?:code|models?|data ?sets?|implementation|"
             r"software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
             r"(?:is|are|will be) (?:publicly |freely |openly |now )?(?:available|released)\b|"
-            r"\bavailable (?:at|from|on|to download)\b|https?://|\bgithub\.(?:com|io)\b",
+            r"\b(?:code|models?|data ?sets?|implementation|software|weights|checkpoints|these|"
+            r"it)\b[^.]{0,40}\bavailable (?:at|from|on|to download)\b",
             re.IGNORECASE,
         ),
     ),
+    # A web address ("Downloaded from https://github.com/..."): a footnote or a resource, unless
+    # the sentence also reports a gain (left to the classifier).
+    ("web address", re.compile(r"https?://|\bgithub\.(?:com|io)\b", re.IGNORECASE)),
     # "We hypothesize that this gain is due to ...": a guess, not something the paper shows.
     ("hypothesis", re.compile(r"\bwe (?:hypothesi[sz]e|conjecture|speculate)\b", re.IGNORECASE)),
     (
@@ -137,16 +141,24 @@ _RESULT_WORDS = re.compile(
     re.IGNORECASE,
 )
 # "... saved our model anytime the performance improved": a training procedure's condition.
-_CONDITION = re.compile(r"\b(?:if|when|whenever|until|anytime|once)\b[^.,;]{0,60}", re.IGNORECASE)
-_LEFT_TO_CLASSIFIER = frozenset({"setup", "evaluation protocol", "dataset description"})
+# Only a negated or development-set improvement is a condition; "When the batch is larger the
+# model improves accuracy" still reports a gain.
+_CONDITION = re.compile(
+    r"\b(?:if|when|whenever|until|anytime|once)\b[^.,;]{0,60}?(?:\b(?:not|no longer|stops?|"
+    r"stopped) improv\w*|\bimprov\w* (?:on|for) the (?:dev|development|validation)\b)",
+    re.IGNORECASE,
+)
+_LEFT_TO_CLASSIFIER = frozenset(
+    {"setup", "evaluation protocol", "dataset description", "web address"}
+)
 
 
 def non_claim_reason(text: str) -> str | None:
     """Why ``text`` is not a claim a researcher would cite, or ``None`` if no rule says so.
 
-    A set-up or evaluation-protocol sentence that also reports an improvement ("with a learning
-    rate of 0.1 the model improves ...", not "until the loss stops improving") is left to the
-    classifier rather than dropped.
+    A set-up, evaluation-protocol, dataset-statistics or web-address sentence that also reports
+    an improvement ("with a learning rate of 0.1 the model improves ...", not "until the loss
+    stops improving") is left to the classifier rather than dropped.
 
     >>> non_claim_reason("In Section 3 we present a large set of experiments.")
     'roadmap'
