@@ -434,22 +434,19 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
     ]
 
 
-def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts() -> None:
-    # 1710.04087, page 8, as pypdf reads it: a bold run-in heading, then the paragraph.
-    text = (
-        "Refinement: closing the gap with supervised approaches The refinement step brings an "
-        "additional gain. Note: we use The Pile corpus here."
-    )
-    assert [text[s:e] for s, e in split_spans(text)] == [
-        "Refinement: closing the gap with supervised approaches",
-        "The refinement step brings an additional gain.",
-        "Note: we use The Pile corpus here.",
-    ]
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # 1710.04087, page 8, as pypdf reads it: a bold run-in heading, then the paragraph
+        (
+            "Refinement: closing the gap with supervised approaches The refinement step brings "
+            "an additional gain. Note: we use The Pile corpus here.",
+            [
+                "Refinement: closing the gap with supervised approaches",
+                "The refinement step brings an additional gain.",
+                "Note: we use The Pile corpus here.",
+            ],
+        ),
         # 1801.06146 and 1602.03483 as pypdf reads them: bold run-in headings with no colon
         (
             "Concat pooling The signal in text classification tasks is often contained in a few "
@@ -476,7 +473,7 @@ def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts() -> None:
         ("See Appendix A for the examples of the error modes.", None),
     ],
 )
-def test_split_spans_ends_a_run_in_heading_without_a_colon(text, expected) -> None:
+def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts(text, expected) -> None:
     assert [text[s:e] for s, e in split_spans(text)] == (expected or [text])
 
 
