@@ -81,7 +81,11 @@ class ClaimSettings(BaseModel):
 class VerifySettings(BaseModel):
     """NLI verification of claims against evidence."""
 
-    batch_size: int = Field(NLI_BATCH_SIZE, description="Pairs per forward pass, sorted by length.")
+    batch_size: int = Field(
+        NLI_BATCH_SIZE,
+        description="Pairs per forward pass of the torch backend, sorted by length (the ONNX "
+        "backend runs each pair alone).",
+    )
     max_length: int = Field(256, description="Token limit of a premise/hypothesis pair.")
     backend: Literal["auto", "torch", "onnx"] = Field(
         "auto",

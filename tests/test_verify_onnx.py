@@ -88,6 +88,17 @@ def test_onnx_agrees_with_torch_on_real_pairs(onnx_verifier, torch_verifier):
     assert np.mean(np.equal(a, b)) >= 0.95
 
 
+def test_a_pairs_onnx_score_does_not_depend_on_the_pairs_checked_with_it(onnx_verifier):
+    # Dynamic int8 quantisation scales activations over the whole input tensor: in a batch, a
+    # pair's score moved with its batch-mates (labels changed for 3.8% of real pairs).
+    pairs = real_pairs(40)
+    together = onnx_verifier.logits(pairs)
+    alone = np.vstack([onnx_verifier.logits([pair]) for pair in pairs])
+    reordered = onnx_verifier.logits(pairs[::-1])[::-1]
+    np.testing.assert_array_equal(together, alone)
+    np.testing.assert_array_equal(together, reordered)
+
+
 def test_env_forces_torch(monkeypatch):
     monkeypatch.setenv("SYNTH_VERIFY__BACKEND", "torch")
     v = Settings().verify

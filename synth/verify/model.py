@@ -203,12 +203,13 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 class Verifier:
     """An NLI cross-encoder that scores (premise, hypothesis) pairs.
 
-    Loads once; ``predict`` batches pairs sorted by length, so padding is spent only on pairs of
-    similar size.
+    Loads once. The torch backend batches pairs sorted by length, so padding is spent only on
+    pairs of similar size; the ONNX backend runs each pair alone, so that its int8 arithmetic
+    gives a pair the same answer whatever else is checked with it.
 
     Args:
         model: the shipped model's name, a local folder or a Hugging Face id.
-        batch_size: pairs per forward pass.
+        batch_size: pairs per forward pass of the torch backend (ONNX runs each pair alone).
         max_length: token limit per pair; longer premises are truncated.
         backend: ``auto`` (int8 ONNX when the folder has a current file, else torch), ``torch``
             or ``onnx``; see :func:`choose_backend`.
@@ -262,7 +263,7 @@ class Verifier:
         if not pairs:
             return np.zeros((0, len(self.labels)))
         if self._runner is not None:
-            raw = self._runner.logits(pairs, self.batch_size)
+            raw = self._runner.logits(pairs)
         else:
             import torch
 

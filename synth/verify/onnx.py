@@ -3,9 +3,9 @@
 Why a runner of our own rather than sentence-transformers' ONNX backend: that backend needs
 optimum, which pins an older transformers; onnxruntime alone runs the graph, and the work
 around it is small: tokenise (with the model folder's own tokenizer, exactly as the torch path
-does), sort pairs by token length, pad within each batch only, and return logits. Labels,
-calibration and softmax are applied by :class:`synth.verify.model.Verifier` for both backends
-alike, so the two differ only by the int8 arithmetic.
+does), run each pair alone (:meth:`OnnxRunner.logits` says why not in batches), and return
+logits. Labels, calibration and softmax are applied by :class:`synth.verify.model.Verifier` for
+both backends alike, so the two differ only by the int8 arithmetic.
 
 The ONNX file carries the SHA-256 of the weights it was exported from (metadata key
 ``synth_weights_sha256``): a file older than the weights beside it is *stale* and is never used
@@ -19,6 +19,7 @@ import json
 import logging
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +105,8 @@ class OnnxRunner:
         folder: a model folder holding ``config.json``, the tokenizer and ``onnx/model_int8.onnx``.
         max_length: token limit per pair; longer pairs lose tokens from the longer side first
             (``longest_first``, as sentence-transformers truncates).
-        threads: onnxruntime intra-op threads; default one per CPU, as torch uses.
+        threads: pairs run side by side, each on one thread; default one per CPU, as torch
+            uses.
         allow_stale: do not raise for a file whose weights digest does not match the weights
             beside it; ``stale`` then says why, for the caller to decide.
 
@@ -130,7 +132,9 @@ class OnnxRunner:
             )
         self.path = path
         self.max_length = max_length
-        self.session = _session(path, threads or os.cpu_count() or 1)
+        # onnxruntime releases the GIL, so worker threads run pairs side by side.
+        self.workers = threads or os.cpu_count() or 1
+        self.session = _session(path, 1)
         self.stale = stale_reason(self.session, self.folder)
         if self.stale and not allow_stale:
             raise ModelError(
@@ -141,14 +145,21 @@ class OnnxRunner:
         self.config = json.loads((self.folder / "config.json").read_text())
         self.tokenizer = _tokenizer(self.folder)
 
-    def logits(self, pairs: Sequence[tuple[str, str]], batch_size: int) -> np.ndarray:
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Raw logits, one row per pair in input order (float32, shape ``(len(pairs), labels)``).
 
-        Pairs are tokenised once, then run longest first in batches padded to their own longest
-        pair, so short pairs never pay for long ones.
+        Each pair runs alone and unpadded, the pairs spread over ``threads`` single-threaded
+        workers, longest first. Why not batches: dynamic int8 quantisation scales a MatMul's
+        activations by the minimum and maximum of its whole input tensor, so in a batch a pair's
+        logits depend on its batch-mates and their padding. On 663 real pairs, 3.8% of labels
+        changed between batches of 1 and 32 and P(entailment) moved by up to 0.31, so a claim's
+        verdict depended on which claims were checked with it. Alone, a pair always gets the same
+        answer; and two single-threaded workers run as fast as batches of 8 on two threads
+        (``benchmarks/nli_throughput.py``).
         """
+        width = len(self.config.get("id2label", {}))
         if not pairs:
-            return np.zeros((0, len(self.config.get("id2label", {}))), dtype=np.float32)
+            return np.zeros((0, width), dtype=np.float32)
         enc = self.tokenizer(
             [p for p, _ in pairs],
             [h for _, h in pairs],
@@ -159,29 +170,25 @@ class OnnxRunner:
         ids = enc["input_ids"]
         types = enc.get("token_type_ids")
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-        pad_id = self.tokenizer.pad_token_id or 0
-        left = self.tokenizer.padding_side == "left"
-        out: np.ndarray | None = None
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            width = max(len(ids[i]) for i in idx)
+
+        def run(i: int) -> np.ndarray:
+            n = len(ids[i])
             feed = {
-                "input_ids": np.full((len(idx), width), pad_id, dtype=np.int64),
-                "attention_mask": np.zeros((len(idx), width), dtype=np.int64),
-                "token_type_ids": np.zeros((len(idx), width), dtype=np.int64),
+                "input_ids": np.asarray([ids[i]], dtype=np.int64),
+                "attention_mask": np.ones((1, n), dtype=np.int64),
+                "token_type_ids": np.asarray(
+                    [types[i] if types is not None else [0] * n], dtype=np.int64
+                ),
             }
-            for row, i in enumerate(idx):
-                n = len(ids[i])
-                cols = slice(width - n, width) if left else slice(0, n)
-                feed["input_ids"][row, cols] = ids[i]
-                feed["attention_mask"][row, cols] = 1
-                if types is not None:
-                    feed["token_type_ids"][row, cols] = types[i]
-            logits = self.session.run(None, {k: feed[k] for k in self.input_names})[0]
-            if out is None:
-                out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
-            out[idx] = logits
-        assert out is not None
+            return self.session.run(None, {k: feed[k] for k in self.input_names})[0][0]
+
+        if self.workers > 1 and len(order) > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                rows = list(pool.map(run, order))
+        else:
+            rows = [run(i) for i in order]
+        out = np.zeros((len(pairs), len(rows[0])), dtype=np.float32)
+        out[order] = np.stack(rows)
         return out
 
 
