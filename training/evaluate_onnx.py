@@ -50,7 +50,10 @@ def card_section(model: Path, evaluation: dict, benchmark: dict | None) -> str:
         "`quantize_dynamic` with int8 weights"
         f"{', per channel' if export.get('per_channel') else ''}. synth runs it by default "
         "(`SYNTH_VERIFY__BACKEND=auto`); `SYNTH_VERIFY__BACKEND=torch` runs the fp16 weights in "
-        "fp32 instead. Labels, calibration and softmax are the same code for both.",
+        "fp32 instead. Labels, calibration and softmax are the same code for both. Each pair "
+        "runs alone, unpadded, on one of two single-threaded workers: dynamic quantisation "
+        "scales activations over the whole input, so in a batch a pair's score would depend on "
+        "the pairs batched with it.",
         "",
     ]
     if benchmark:
