@@ -60,6 +60,14 @@ def test_classify(sentence, kind):
         ("We outperform the model of Peters et al. (2018) by 2 points.", False),
         ("BERT improves on ELMo (Peters et al., 2018) on all tasks.", False),
         ("Pre-training helps on all eleven tasks.", False),
+        # A figure of the paper's, then the cited result it beats (1802.05365).
+        (
+            "A five member ensemble pushes the overall accuracy to 89.3%, exceeding the "
+            "previous ensemble best of 88.9% (Gong et al., 2018).",
+            False,
+        ),
+        ("ELMo (Peters et al., 2018) reaches 85.8%, exceeding CoVe.", True),
+        ("Pre-trained models have been shown to outperform baselines (Dai and Le, 2015).", True),
     ],
 )
 def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected):
@@ -107,6 +115,11 @@ def test_fragments_are_not_claims():
     assert not is_claim_shaped("and the results in Table 2")
     assert not is_claim_shaped("Does pretraining help transfer across languages in practice?")
     assert not is_claim_shaped("x = W h + b , y = softmax ( x ) , z = 0.5 * y + 1 .")
+
+
+def test_a_sentence_may_open_with_a_name_written_in_lower_case():
+    assert is_claim_shaped("fastText and StarSpace are both efficient compared to deep models.")
+    assert not is_claim_shaped("and fastText and StarSpace are both efficient compared to CNNs.")
 
 
 CENTRAL = {

@@ -422,6 +422,20 @@ def test_split_spans_knows_abbreviations_initials_and_decimals() -> None:
     ]
 
 
+def test_split_spans_ends_a_sentence_before_a_lower_case_name() -> None:
+    # 1709.03856: "fastText" opens a sentence; an ellipsis before "x18" ends none.
+    text = (
+        "We measure the training speed in Table 3. fastText and StarSpace are both efficient. "
+        "It reads the input x1 ... x18. The i.e. fp16 case stays."
+    )
+    assert [text[s:e] for s, e in split_spans(text)] == [
+        "We measure the training speed in Table 3.",
+        "fastText and StarSpace are both efficient.",
+        "It reads the input x1 ... x18.",
+        "The i.e. fp16 case stays.",
+    ]
+
+
 def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
     text = (
         "BERT is the first fine-tuning based model to do so. • BERT advances the state of the "
