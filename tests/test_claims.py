@@ -68,6 +68,18 @@ def test_classify(sentence, kind):
         ),
         ("ELMo (Peters et al., 2018) reaches 85.8%, exceeding CoVe.", True),
         ("Pre-trained models have been shown to outperform baselines (Dai and Le, 2015).", True),
+        # A cited work as the subject: theirs despite "our", unless "we" follows (1902.01718,
+        # 1801.06146).
+        (
+            "Most relevant to our task, Nogueira and Cho (2019) showed impressive gains in "
+            "using BERT for query-based passage reranking.",
+            True,
+        ),
+        (
+            "While Loshchilov and Hutter (2017) use multiple annealing cycles, we generally "
+            "found one cycle to work best.",
+            False,
+        ),
     ],
 )
 def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected):

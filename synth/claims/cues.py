@@ -215,7 +215,17 @@ def about_others(text: str, name: str | None) -> bool:
     True
     >>> about_others("It reaches 89.3%, exceeding the previous 88.9% (Gong et al., 2018).", None)
     False
+
+    A cited work that is the subject of its clause makes the sentence theirs even when "our"
+    appears, unless "we" follows it ("While Loshchilov and Hutter (2017) use several cycles, we
+    found one to work best" is the paper's finding).
+
+    >>> about_others("Like our work, Zhang et al. (2017) employed adversarial training.", None)
+    True
     """
+    citing = _CITATION_AS_SUBJECT.search(text)
+    if citing and not _WE.search(text, citing.end()):
+        return True  # "Most relevant to our task, Nogueira and Cho (2019) showed ..."
     cited = _CITATION.search(text)
     if not cited or _FIRST_PERSON.search(text) or (name and name in text):
         return False
@@ -229,6 +239,15 @@ def about_others(text: str, name: str | None) -> bool:
     return bool(_CITED_SUBJECT.match(text, own.end()))
 
 
+# A cited work as the subject of a clause: "Smith et al. (2017) introduced", ", Nogueira and Cho
+# (2019) showed", "recent work by Artetxe et al. (2017) used", "note that [12] proposed".
+_CITATION_AS_SUBJECT = re.compile(
+    r"(?:^|, |\bthat |\bby )(?:[A-Z][a-z]+(?: et al\.| and [A-Z][a-z]+)?,? \(\d{4}[a-z]?\)"
+    r"|\[\d+(?:[,–-] ?\d+)*\]) (?:also |first |recently |further )?"
+    r"(?:show|found|find|propos|report|demonstrat|introduc|observ|achiev|use|appl|present|argu|"
+    r"suggest|employ|extend|train)\w*"
+)
+_WE = re.compile(r"\b[Ww]e\b")
 # A comparison: a citation after it names the baseline, not the subject.
 _COMPARED = re.compile(
     r"\b(?:exceed|surpass|outperform|beat|improv)\w*"
