@@ -99,6 +99,12 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
         # how results are given, and a training procedure whose condition mentions improving
         ("We report the mean of those predicted ranks and the hits@10.", "evaluation protocol"),
         ("For MR, CR and SUBJ we report accuracies; for MRPC, accuracy/F1.", "evaluation protocol"),
+        # how the comparison is made fair, and a reference point (1709.03856, 1509.00685)
+        (
+            "For fair comparison, we set the dimension of all embedding models to be 300.",
+            "evaluation protocol",
+        ),
+        ("For reference, the best human evaluator scores 31.7 ROUGE-1.", "evaluation protocol"),
         (
             "We trained for 15 epochs and saved our model anytime the performance improved on "
             "the development set.",
@@ -126,6 +132,7 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "ULMFiT matches training from scratch when only 100 labelled examples are available.",
         "When the batch size is larger the model improves accuracy by 3 points.",
         "Thanks to its bidirectional context, BERT outperforms GPT on every GLUE task.",
+        "For a fair comparison, XLNet outperforms BERT by a large margin on all tasks.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):
