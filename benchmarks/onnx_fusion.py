@@ -12,6 +12,8 @@ also written to ``benchmarks/onnx_fusion.json``.
 Usage::
 
     python benchmarks/onnx_fusion.py [--pairs 256] [--rounds 3] [--threads 2]
+
+Each file runs pairs one at a time on ``--threads`` single-threaded workers, as synth does.
 """
 
 from __future__ import annotations
@@ -69,7 +71,6 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=256)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=8, help="synth's default")
     args = ap.parse_args()
     if not PDFS.exists():
         raise SystemExit(f"needs the shared PDFs at {PDFS}")
@@ -82,7 +83,6 @@ def main() -> None:
             folder = export_variant(Path(tmp), name, fuse)
             verifier = Verifier(str(folder), backend="onnx")
             verifier._runner = OnnxRunner(folder, threads=args.threads)  # the torch thread budget
-            verifier.batch_size = args.batch_size
             variants[name] = verifier
         ways = {"naive": lambda p: naive_loop(reference, p)}
         ways |= {name: v.predict for name, v in variants.items()}
