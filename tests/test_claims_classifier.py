@@ -105,6 +105,16 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "evaluation protocol",
         ),
         ("For reference, the best human evaluator scores 31.7 ROUGE-1.", "evaluation protocol"),
+        # how to read a metric is not a gain (1801.06146), and a pointer that says what a
+        # table examines (1901.07291)
+        (
+            "For consistency, we report all results as error rates (lower is better).",
+            "evaluation protocol",
+        ),
+        (
+            "In Table 4, we investigate the impact of cross-lingual language modeling.",
+            "pointer",
+        ),
         (
             "We trained for 15 epochs and saved our model anytime the performance improved on "
             "the development set.",

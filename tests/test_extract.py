@@ -481,6 +481,14 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
                 "While the objective has several benefits, it converges slowly.",
             ],
         ),
+        # 1901.07291: a heading run into a paragraph that opens with a pointer
+        (
+            "Low-resource language model In Table 4, we investigate the impact of pretraining.",
+            [
+                "Low-resource language model",
+                "In Table 4, we investigate the impact of pretraining.",
+            ],
+        ),
         # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
         ("We set The result is presented in Table 5.", None),
         ("The first sentence receives the A embedding.", None),

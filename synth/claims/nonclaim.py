@@ -42,7 +42,8 @@ _NON_CLAIM = (
             r"plot)\w* (?:the |our )?(?:results|numbers|scores|performance)[^.]{0,30}\bin "
             r"(?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.)|"
             r"^In (?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.|[Tt]ab\.) [\dA-Z]+(?:(?:,| and) [\dA-Z]+)*"
-            r",? we (?:report|present|show|list|summari[sz]e|give|exhibit|display|plot|compare)\b"
+            r",? we (?:report|present|show|list|summari[sz]e|give|exhibit|display|plot|compare|"
+            r"investigate|study|examine|analy[sz]e|explore|provide|evaluate)\b"
             r"(?! that\b)"
         ),
     ),
@@ -151,6 +152,10 @@ _CONDITION = re.compile(
     r"stopped) improv\w*|\bimprov\w* (?:on|for) the (?:dev|development|validation)\b)",
     re.IGNORECASE,
 )
+# "(lower is better)": how to read a metric, not a result.
+_READING_NOTE = re.compile(
+    r"\((?:the )?(?:lower|higher|smaller|larger|less|more) (?:is|are) better\)", re.IGNORECASE
+)
 _LEFT_TO_CLASSIFIER = frozenset(
     {"setup", "evaluation protocol", "dataset description", "web address"}
 )
@@ -172,7 +177,9 @@ def non_claim_reason(text: str) -> str | None:
     """
     for reason, pattern in _NON_CLAIM:
         if pattern.search(text):
-            if reason in _LEFT_TO_CLASSIFIER and _RESULT_WORDS.search(_CONDITION.sub("", text)):
+            if reason in _LEFT_TO_CLASSIFIER and _RESULT_WORDS.search(
+                _READING_NOTE.sub("", _CONDITION.sub("", text))
+            ):
                 continue
             return reason
     return None

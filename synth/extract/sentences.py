@@ -44,7 +44,8 @@ _MORE_OPENERS = "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since
 # The same without a colon ("Concat pooling The signal ...", "Different objectives yield
 # different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
 _BARE_RUN_IN_HEADING = re.compile(
-    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}) [a-z])"
+    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}) [a-z]|"
+    r"In (?:Table|Figure|Fig\.|Section) \d)"  # "Low-resource language model In Table 4, we ..."
 )
 # Not a heading: a sentence's own opening ("We set The ...") or its end cut before a variable.
 _NOT_HEADING_FIRST = frozenset("We This These That It Here Note Then Thus Since See Why".split())
