@@ -177,10 +177,9 @@ def restatement_groups(
             elif entail_fn is not None and sims[i, j] >= thresholds.near:
                 close.append((i, j))
     if close and entail_fn is not None:
-        forward = entail_fn([(texts[i], texts[j]) for i, j in close])
-        backward = entail_fn([(texts[j], texts[i]) for i, j in close])
-        for (i, j), f, b in zip(close, forward, backward, strict=True):
-            if min(f, b) >= thresholds.entail:
+        pairs = [(texts[i], texts[j]) for i, j in close]
+        for (i, j), same in zip(close, mutual(entail_fn, pairs, thresholds.entail), strict=True):
+            if same:
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -221,9 +220,25 @@ def restated_by(
         elif entail_fn is not None and sims[j, i] >= thresholds.near:
             close.append((int(i), j))
     if close and entail_fn is not None:
-        forward = entail_fn([(claim_texts[i], other_texts[j]) for i, j in close])
-        backward = entail_fn([(other_texts[j], claim_texts[i]) for i, j in close])
-        for (i, j), f, b in zip(close, forward, backward, strict=True):
-            if min(f, b) >= thresholds.entail:
+        pairs = [(claim_texts[i], other_texts[j]) for i, j in close]
+        for (i, j), same in zip(close, mutual(entail_fn, pairs, thresholds.entail), strict=True):
+            if same:
                 out.setdefault(i, []).append(j)
+    return out
+
+
+def mutual(entail_fn: EntailFn, pairs: Sequence[tuple[str, str]], threshold: float) -> list[bool]:
+    """Whether each sentence of each pair entails the other at ``threshold`` or above.
+
+    The way back is asked only of pairs that pass the way there: most do not, and this step
+    would otherwise cost more NLI than verifying the claims (3,700 pairs against 2,500 in a
+    10-paper report). Scores do not depend on which pairs are scored together
+    (:meth:`synth.verify.onnx.OnnxRunner.logits`), so the answer is the same as scoring all.
+    """
+    forward = entail_fn(list(pairs))
+    ahead = [k for k, f in enumerate(forward) if f >= threshold]
+    backward = entail_fn([(pairs[k][1], pairs[k][0]) for k in ahead]) if ahead else []
+    out = [False] * len(pairs)
+    for k, b in zip(ahead, backward, strict=True):
+        out[k] = b >= threshold
     return out
