@@ -227,3 +227,39 @@ def test_key_findings_of_untouched_papers_are_found(corpus_db):
             rows += score_paper(claims, findings["papers"][arxiv_id])
     found = sum(r["found"] for r in rows)
     assert len(rows) == 24 and found >= 18, [r["gist"] for r in rows if not r["found"]]
+
+
+def test_mutual_entailment_asks_the_way_back_only_where_the_way_there_passes():
+    from synth.claims import verifier_entailment
+    from synth.claims.restate import mutual
+    from synth.settings import SHIPPED_MODEL
+    from synth.verify.model import load_verifier
+
+    entail = verifier_entailment(load_verifier(SHIPPED_MODEL))
+    pairs = [
+        (
+            "The addition of ELMo representations alone significantly improves the state of "
+            "the art in every case.",
+            "In every task considered, simply adding ELMo establishes a new state-of-the-art "
+            "result.",
+        ),
+        ("BERT obtains 80.5 on GLUE.", "The model was trained on Wikipedia for a million steps."),
+        ("A man is playing a guitar on stage.", "A man is playing an instrument."),
+        (
+            "Children are swimming in a lake on a sunny day.",
+            "Kids are swimming in a lake on a sunny day.",
+        ),
+    ]
+    asked: list[int] = []
+
+    def counting(batch):
+        asked.append(len(batch))
+        return entail(batch)
+
+    both = [
+        min(f, b) >= 0.35
+        for f, b in zip(entail(pairs), entail([(h, p) for p, h in pairs]), strict=True)
+    ]
+    assert mutual(counting, pairs, 0.35) == both
+    assert any(both) and not all(both)
+    assert sum(asked) < 2 * len(pairs)  # the unrelated pair is never asked the way back
