@@ -20,8 +20,7 @@ places differ from a paper body's); hashed word n-grams (AUC < 0.8), MiniLM embe
 beside the cue flags (AUC 0.78-0.87, F1 0.52-0.64), pairwise interactions and gradient-boosted
 trees (F1 0.56-0.65) did no better than the cue flags (F1 0.65), with 733 training sentences.
 Role scores learnt from CSAbstruct as extra features (``claims/try_role_features.py``) raise the
-cross-validated AUC (0.88 -> 0.92) but hardly its F1 (0.761 -> 0.768) and not the untouched
-papers' (AUC 0.943 -> 0.940).
+cross-validated AUC and F1 but not the untouched papers' figures (``role_features_eval.json``).
 The grid below still measures the public data each run. Labels whose sentence today's
 extraction no longer produces (``"aligned": false``, see ``claims/align_labels.py``) are left
 out.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from synth.claims.nonclaim import non_claim_reason
-from synth.extract.sentences import ABBREVIATIONS
+from synth.extract.sentences import ABBREVIATIONS, LOWER_CASE_NAME
 
 # Section names (lower case, number stripped) whose sentences may be claims, with a weight.
 SECTION_WEIGHT = {
@@ -172,8 +172,7 @@ def looks_garbled(text: str) -> bool:
     return bool(_CAPITALISED_RUN.search(text))
 
 
-# A name written in lower case: "fastText", "word2vec", "mBERT".
-_LOWER_CASE_NAME = re.compile(r"[a-z]+[A-Z0-9]")
+_LOWER_CASE_NAME = re.compile(LOWER_CASE_NAME)  # "fastText and StarSpace are ..." may open one
 
 
 def is_claim_shaped(text: str) -> bool:
@@ -248,11 +247,13 @@ _CITATION_AS_SUBJECT = re.compile(
     r"suggest|employ|extend|train)\w*"
 )
 _WE = re.compile(r"\b[Ww]e\b")
-# A comparison: a citation after it names the baseline, not the subject.
+# "than", "compared to", ...: a sentence that compares (a claim-classifier feature).
+COMPARATIVE = re.compile(
+    r"\b(?:than|over|compared (?:to|with)|versus|vs\.?|relative to)\b", re.IGNORECASE
+)
+# A comparison, in words or by a verb: a citation after it names the baseline, not the subject.
 _COMPARED = re.compile(
-    r"\b(?:exceed|surpass|outperform|beat|improv)\w*"
-    r"|\b(?:than|over|compared (?:to|with)|versus|vs\.?)(?!\w)",
-    re.IGNORECASE,
+    rf"\b(?:exceed|surpass|outperform|beat|improv)\w*|{COMPARATIVE.pattern}", re.IGNORECASE
 )
 _CITED_SUBJECT = re.compile(
     r"\s*(?:\(|\[|of\b|by\b|from\b|in\b|proposed\b|introduced\b|described\b|used\b)"

@@ -17,6 +17,7 @@ import numpy as np
 from synth.claims.cues import (
     _CITATION,
     _FIRST_PERSON,
+    COMPARATIVE,
     CONTRIBUTION_CUES,
     FINDING_CUES,
     METHOD_CUES,
@@ -32,9 +33,6 @@ from synth.claims.nonclaim import non_claim_reason
 _HEDGE = re.compile(
     r"\b(?:may|might|could|we (?:hypothesi[sz]e|conjecture|believe|expect)|perhaps|possibly)\b",
     re.IGNORECASE,
-)
-_COMPARATIVE = re.compile(
-    r"\b(?:than|over|compared (?:to|with)|versus|vs\.?|relative to)\b", re.IGNORECASE
 )
 _DEFINITION = re.compile(r"\b(?:is defined as|refers to|consists? of|is composed of|denote)\b")
 
@@ -98,7 +96,7 @@ def cue_features(text: str) -> list[float]:
         float(bool(_CITATION.search(text))),
         float(bool(PRONOUN_START.match(text))),
         float(bool(_HEDGE.search(text))),
-        float(bool(_COMPARATIVE.search(text))),
+        float(bool(COMPARATIVE.search(text))),
         float(bool(_DEFINITION.search(text))),
         float(looks_garbled(text)),
         float(non_claim_reason(text) is not None),

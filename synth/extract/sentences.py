@@ -26,11 +26,13 @@ ABBREVIATIONS = frozenset(
     sr inc ltd co corp dept univ jan feb mar apr jun jul aug sep sept oct nov dec proc conf
     """.split()
 )
-# A sentence ends at a stop before a capital or a digit, or before a name written in lower case
-# with a capital or digit inside ("in Table 3. fastText and StarSpace are", "representations.
-# context2vec uses"); not at the last dot of an ellipsis ("x1 ... x18").
+# A name written in lower case, with a capital or digit inside: "fastText", "word2vec", "mBERT".
+LOWER_CASE_NAME = r"[a-z]+[A-Z0-9]"
+# A sentence ends at a stop before a capital or a digit, or before such a name ("in Table 3.
+# fastText and StarSpace are", "representations. context2vec uses"); not at the last dot of an
+# ellipsis ("x1 ... x18").
 _CANDIDATE = re.compile(
-    r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|(?<!\.)\.(?=\s+[a-z]+[A-Z0-9])|\n|\s*[•●▪]\s*"
+    rf"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|(?<!\.)\.(?=\s+{LOWER_CASE_NAME})|\n|\s*[•●▪]\s*"
 )
 _LEADING = "([{\"“‘'"
 BULLETS = frozenset("•●▪")

@@ -157,9 +157,8 @@ class OnnxRunner:
         answer; and two single-threaded workers run as fast as batches of 8 on two threads
         (``benchmarks/nli_throughput.py``).
         """
-        width = len(self.config.get("id2label", {}))
         if not pairs:
-            return np.zeros((0, width), dtype=np.float32)
+            return np.zeros((0, len(self.config.get("id2label", {}))), dtype=np.float32)
         enc = self.tokenizer(
             [p for p, _ in pairs],
             [h for _, h in pairs],
