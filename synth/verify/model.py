@@ -36,8 +36,9 @@ from pathlib import Path
 import numpy as np
 
 from synth.errors import ModelError
+from synth.onnx_run import onnxruntime_available
 from synth.settings import NLI_BATCH_SIZE, SHIPPED_MODEL
-from synth.verify.onnx import OnnxRunner, onnx_path, onnxruntime_available
+from synth.verify.onnx import OnnxRunner, onnx_path
 
 logger = logging.getLogger(__name__)
 

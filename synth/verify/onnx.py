@@ -14,23 +14,26 @@ silently, since it would give another model's answers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
 from synth.errors import ModelError
+from synth.onnx_run import (
+    WEIGHT_SUFFIXES,
+    default_workers,
+    open_session,
+    run_alone,
+    weights_digest,
+)
 
 logger = logging.getLogger(__name__)
 
 ONNX_FILE = Path("onnx") / "model_int8.onnx"  # relative to the model folder
 WEIGHTS_SHA_KEY = "synth_weights_sha256"
-_WEIGHT_SUFFIXES = (".safetensors", ".bin")
 EXPORT_HINT = "run `python training/export_onnx.py --model {folder}`"
 TORCH_HINT = "or set SYNTH_VERIFY__BACKEND=torch"
 
@@ -41,57 +44,13 @@ def onnx_path(folder: str | Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def weights_digest(folder: str | Path) -> str:
-    """SHA-256 over the folder's weight files (sorted by name), the identity of the weights."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in Path(folder).iterdir() if p.suffix in _WEIGHT_SUFFIXES)
-    for file in files:
-        digest.update(file.name.encode())
-        with file.open("rb") as f:
-            while chunk := f.read(1 << 22):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
-def onnxruntime_available() -> bool:
-    """Whether onnxruntime can be imported (it is a dependency; a broken install lacks it)."""
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _session(path: Path, threads: int):
-    try:
-        import onnxruntime as ort
-    except ImportError as exc:
-        raise ModelError(
-            f"onnxruntime is not installed, so {path.name} cannot run; "
-            f"`pip install onnxruntime` {TORCH_HINT}"
-        ) from exc
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    try:
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/RuntimeException
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        folder = path.parent.parent
-        raise ModelError(
-            f"the ONNX file {path} is damaged ({first[:160]}); "
-            f"{EXPORT_HINT.format(folder=folder)} {TORCH_HINT}"
-        ) from exc
-
-
 def stale_reason(session, folder: Path) -> str | None:
     """Why the file does not belong to the weights beside it, or None when it does."""
     meta = session.get_modelmeta().custom_metadata_map
     recorded = meta.get(WEIGHTS_SHA_KEY)
     if recorded is None:
         return "it records no weights digest"
-    if not any(p.suffix in _WEIGHT_SUFFIXES for p in folder.iterdir()):
+    if not any(p.suffix in WEIGHT_SUFFIXES for p in folder.iterdir()):
         return None  # an ONNX-only folder: nothing to be stale against
     if recorded != weights_digest(folder):
         return "the weights changed since it was exported"
@@ -132,9 +91,9 @@ class OnnxRunner:
             )
         self.path = path
         self.max_length = max_length
-        # onnxruntime releases the GIL, so worker threads run pairs side by side.
-        self.workers = threads or os.cpu_count() or 1
-        self.session = _session(path, 1)
+        self.workers = threads or default_workers()
+        hint = f"{EXPORT_HINT.format(folder=self.folder)} {TORCH_HINT}"
+        self.session = open_session(path, hint)
         self.stale = stale_reason(self.session, self.folder)
         if self.stale and not allow_stale:
             raise ModelError(
@@ -166,29 +125,8 @@ class OnnxRunner:
             max_length=self.max_length,
             padding=False,
         )
-        ids = enc["input_ids"]
         types = enc.get("token_type_ids")
-        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-
-        def run(i: int) -> np.ndarray:
-            n = len(ids[i])
-            feed = {
-                "input_ids": np.asarray([ids[i]], dtype=np.int64),
-                "attention_mask": np.ones((1, n), dtype=np.int64),
-                "token_type_ids": np.asarray(
-                    [types[i] if types is not None else [0] * n], dtype=np.int64
-                ),
-            }
-            return self.session.run(None, {k: feed[k] for k in self.input_names})[0][0]
-
-        if self.workers > 1 and len(order) > 1:
-            with ThreadPoolExecutor(self.workers) as pool:
-                rows = list(pool.map(run, order))
-        else:
-            rows = [run(i) for i in order]
-        out = np.zeros((len(pairs), len(rows[0])), dtype=np.float32)
-        out[order] = np.stack(rows)
-        return out
+        return run_alone(self.session, self.input_names, enc["input_ids"], types, self.workers)
 
 
 def _tokenizer(folder: Path):
