@@ -60,28 +60,27 @@ def backend() -> str:
 @cache
 def _encoder(choice: str) -> Callable[[list[str]], np.ndarray]:
     """The function that embeds a list of texts with the chosen backend."""
+    weights = model_dir()  # no model at all is an error whatever the backend
     if choice != "torch":
         try:
             from synth.embed_onnx import OnnxEncoder
 
-            return OnnxEncoder(model_dir(), export_folder()).encode
+            return OnnxEncoder(weights, export_folder()).encode
         except ModelError as exc:
             if choice == "onnx":
                 raise
             logger.warning("embedding with torch: %s", exc)
-    model = _torch_model()
+    model = _torch_model(weights)
     return lambda texts: model.encode(
         texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True
     )
 
 
-def _torch_model():
+def _torch_model(weights: Path):
     try:
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
-    except ModelError:
-        raise
+        return SentenceTransformer(str(weights), device="cpu", local_files_only=True)
     except Exception as exc:  # ImportError, OSError from a damaged install
         raise ModelError(
             f"cannot load the embedding model all-MiniLM-L6-v2 ({exc}); "

@@ -55,14 +55,17 @@ def export_encoder(model_dir: Path, folder: Path) -> Path:
     from transformers import AutoModel, AutoTokenizer
 
     logger.info("exporting the embedding model to %s (once, a few seconds)", folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-    model = _mean_pooled(AutoModel.from_pretrained(model_dir, local_files_only=True)).eval()
-    sample = tokenizer(list(_CHECK), padding=True, return_tensors="pt")
-    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS} | {"embedding": {0: "batch"}}
-    fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=folder)
-    os.close(fd)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=folder)
+    except OSError as exc:  # a read-only or full cache folder
+        raise ModelError(f"cannot write the embedder's ONNX export to {folder} ({exc})") from exc
+    os.close(fd)
+    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS} | {"embedding": {0: "batch"}}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        model = _mean_pooled(AutoModel.from_pretrained(model_dir, local_files_only=True)).eval()
+        sample = tokenizer(list(_CHECK), padding=True, return_tensors="pt")
         with torch.no_grad(), warnings.catch_warnings():
             # The tracer warns about Python branches on shapes; the check below is what counts.
             warnings.simplefilter("ignore")

@@ -68,3 +68,23 @@ def test_an_unknown_backend_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("SYNTH_EMBED_BACKEND", "gpu")
     with pytest.raises(ModelError, match="SYNTH_EMBED_BACKEND='gpu' is not a backend; use one of"):
         embed(["a sentence"])
+
+
+def test_auto_embeds_with_torch_when_the_export_cannot_be_written(
+    tmp_path, monkeypatch, caplog, torch_vectors
+):
+    import synth.embed
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("the cache folder's parent is a file, so nothing can be written there")
+    monkeypatch.setattr(synth.embed, "export_folder", lambda: blocked / "models")
+    synth.embed._encoder.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="synth.embed"):
+            vectors = synth.embed._encoder("auto")(SENTENCES[:5])
+        assert "embedding with torch: cannot write the embedder's ONNX export" in caplog.text
+        assert np.abs(vectors - torch_vectors[:5]).max() < 1e-5
+        with pytest.raises(ModelError, match="cannot write the embedder's ONNX export"):
+            synth.embed._encoder("onnx")
+    finally:
+        synth.embed._encoder.cache_clear()
