@@ -226,6 +226,7 @@ def _evidence(session: Session, e: Evidence, context: int) -> dict:
         "label": e.label,
         "score": e.score,
         "probs": e.probs,
+        "with_neighbours": bool((e.probs or {}).get("with_neighbours")),
         "cross_paper": e.cross_paper,
         # Added by migration 0004; absent on older schemas.
         "tier": getattr(e, "tier", None),

@@ -70,6 +70,7 @@ def view() -> ReportView:
                     tier="body",
                     premise="XLM obtains a new state of the art of 75.1% on XNLI, 4.9% "
                     "above the previous best.",
+                    with_neighbours=True,
                 )
             ],
             restatements=[

@@ -69,6 +69,38 @@ def test_verdict_and_confidence_agree(report_run):
             assert refute_strength(v.evidence[0]) >= MIN_EVIDENCE
 
 
+def test_evidence_is_listed_with_what_it_shows_for_the_verdict(report_run):
+    """A supported claim's evidence is listed with its P(entailment), a refuted one's with its
+    P(contradiction), as the verdict counted it (with the neighbouring sentences when they gave
+    the higher score), never with the sentence's own top label: "SUPPORTED 0.70" beside
+    "neutral 0.56" reads as a contradiction. The stored run renders the same."""
+    settings, engine, result = report_run
+    view = build_view(result, settings)
+    with Session(engine) as session:
+        stored = load_view(session, result.run.run_id, settings)
+    windows = 0
+    for claim, again, verdict in zip(view.claims, stored.claims, result.verdicts, strict=True):
+        assert [(e.label, e.score, e.with_neighbours) for e in claim.evidence] == [
+            (e.label, e.score, e.with_neighbours) for e in again.evidence
+        ]
+        if verdict.verdict not in (SUPPORTED, REFUTED) or not claim.evidence:
+            continue
+        first, best = claim.evidence[0], verdict.evidence[0]
+        if verdict.verdict == SUPPORTED:
+            alone = best.scores.entailment
+            window = best.window.entailment if best.window and best.figures == "ok" else 0.0
+            assert first.label == "entailment"
+        else:
+            alone = best.refute_prob
+            window = (best.window.contradiction or 0.0) if best.window else 0.0
+            assert first.label == "contradiction"
+        assert first.score == round(max(alone, window), 2)
+        assert first.with_neighbours == (window > alone)
+        windows += first.with_neighbours
+    text = render(view, "markdown")
+    assert ("read with its neighbouring sentences" in text) == bool(windows)
+
+
 def _change_first_number(text: str) -> str:
     """The claim with its first figure (as synth reads figures: not a year, name or pointer)
     changed."""

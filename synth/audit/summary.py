@@ -11,19 +11,24 @@ from synth.verify.verdict import NOT_ENOUGH_INFO, REFUTED, SUPPORTED, VERDICTS
 
 
 def evidence_json(verdict, refs: dict[str, int], limit: int = 2) -> list[dict]:
-    return [
-        {
-            "text": e.passage.text,
-            "paper": e.passage.paper_key,
-            "ref": refs.get(e.passage.paper_key),
-            "page": e.passage.page,
-            "label": e.label,
-            "score": round(e.label_prob, 2),
-            "tier": getattr(e, "tier", "") or None,
-            "premise": getattr(e, "premise", "") or e.passage.text,
-        }
-        for e in verdict.evidence[:limit]
-    ]
+    """The best ``limit`` evidence sentences, each labelled by what it shows for the verdict."""
+    rows = []
+    for e in verdict.evidence[:limit]:
+        label, prob, with_neighbours = e.shown_for(verdict.verdict)
+        rows.append(
+            {
+                "text": e.passage.text,
+                "paper": e.passage.paper_key,
+                "ref": refs.get(e.passage.paper_key),
+                "page": e.passage.page,
+                "label": label,
+                "score": round(prob, 2),
+                "with_neighbours": with_neighbours,
+                "tier": getattr(e, "tier", "") or None,
+                "premise": getattr(e, "premise", "") or e.passage.text,
+            }
+        )
+    return rows
 
 
 def quote_json(match) -> dict:

@@ -58,6 +58,7 @@ class EvidenceView:
     cross_paper: bool
     tier: str = ""  # see synth.verify.tiers
     premise: str = ""  # exactly what the NLI model read
+    with_neighbours: bool = False  # the score is of the sentence read with its neighbours
 
     @property
     def tier_name(self) -> str:
@@ -174,20 +175,25 @@ def claim_views(result, refs: dict[str, int], evidence_per_claim: int = 2) -> li
 
 
 def evidence_views(verdict: Verdict, refs: dict[str, int], limit: int) -> list[EvidenceView]:
-    return [
-        EvidenceView(
-            text=e.passage.text,
-            ref=refs.get(e.passage.paper_key),
-            arxiv_id=e.passage.paper_key,
-            page=e.passage.page,
-            label=e.label,
-            score=round(e.label_prob, 2),
-            cross_paper=e.cross_paper,
-            tier=e.tier,
-            premise=e.premise,
+    """The best ``limit`` evidence sentences, each labelled by what it shows for the verdict."""
+    views = []
+    for e in verdict.evidence[:limit]:
+        label, prob, with_neighbours = e.shown_for(verdict.verdict)
+        views.append(
+            EvidenceView(
+                text=e.passage.text,
+                ref=refs.get(e.passage.paper_key),
+                arxiv_id=e.passage.paper_key,
+                page=e.passage.page,
+                label=label,
+                score=round(prob, 2),
+                cross_paper=e.cross_paper,
+                tier=e.tier,
+                premise=e.premise,
+                with_neighbours=with_neighbours,
+            )
         )
-        for e in verdict.evidence[:limit]
-    ]
+    return views
 
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]

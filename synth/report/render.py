@@ -117,6 +117,7 @@ def to_json(view: ReportView) -> dict:
                         "cross_paper": e.cross_paper,
                         "tier": e.tier,
                         "premise": e.premise,
+                        "with_neighbours": e.with_neighbours,
                     }
                     for e in c.evidence
                 ],

@@ -108,6 +108,7 @@ def stored_claim_views(session: Session, run_id: int, refs: dict[str, int]) -> l
                         cross_paper=e.cross_paper,
                         tier=e.tier,
                         premise=e.premise,
+                        with_neighbours=bool((e.probs or {}).get("with_neighbours")),
                     )
                     for e in evidence.get(v.id, [])
                 ],

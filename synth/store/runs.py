@@ -44,6 +44,7 @@ def evidence_rows(verification_id: int, verdict: Verdict, limit: int) -> list[Ev
     rows = []
     for rank, ev in enumerate(verdict.evidence[:limit]):
         p = ev.passage
+        label, prob, with_neighbours = ev.shown_for(verdict.verdict)
         rows.append(
             Evidence(
                 verification_id=verification_id,
@@ -52,11 +53,13 @@ def evidence_rows(verification_id: int, verdict: Verdict, limit: int) -> list[Ev
                 rank=rank,
                 text=p.text,
                 page=p.page,
-                label=ev.label,
-                score=round(ev.label_prob, 4),
+                label=label,
+                score=round(prob, 4),
                 probs={
                     **ev.scores.as_dict(),
                     "raw": ev.raw.as_dict(),
+                    "window": ev.window.as_dict() if ev.window else None,
+                    "with_neighbours": with_neighbours,
                     "similarity": round(ev.similarity, 4),
                     "number_conflict": ev.number_conflict,
                 },

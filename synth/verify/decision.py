@@ -50,20 +50,13 @@ def refute_strength(e: ScoredEvidence) -> float:
     """P(contradiction) counted only for evidence about the claim's subject, less across papers."""
     if e.subject < SAME_SUBJECT:
         return 0.0
-    p = e.refute_prob
-    if e.window is not None and e.window.contradiction is not None:
-        p = max(p, e.window.contradiction)
+    p = e.contradiction_read[0]
     return p * (CROSS_PAPER_REFUTE_FACTOR if e.tier == CROSS_PAPER else 1.0)
 
 
 def support_strength(e: ScoredEvidence) -> float:
     """P(entailment) of the sentence or of its window; a restatement never supports."""
-    if e.tier == RESTATEMENT:
-        return 0.0
-    p = e.scores.entailment
-    if e.window is not None and e.figures != FIGURES_CONFLICT:
-        p = max(p, e.window.entailment if e.figures == figures.OK else 0.0)
-    return p
+    return 0.0 if e.tier == RESTATEMENT else e.entailment_read[0]
 
 
 def features(claim: str, evidence: Sequence[ScoredEvidence]) -> dict[str, float]:

@@ -104,6 +104,40 @@ class ScoredEvidence:
     def label_prob(self) -> float:
         return self.scores.as_dict()[self.scores.label]
 
+    @property
+    def entailment_read(self) -> tuple[float, bool]:
+        """P(entailment) as verdicts count it, and whether the window gave it: the sentence's,
+        or the sentence read with its neighbours when that is higher and the figures agree (a
+        window never lifts a figure mismatch)."""
+        alone = self.scores.entailment
+        if self.window is None or self.figures != FIGURES_OK:
+            return alone, False
+        return (self.window.entailment, True) if self.window.entailment > alone else (alone, False)
+
+    @property
+    def contradiction_read(self) -> tuple[float, bool]:
+        """P(contradiction) as verdicts count it (sentence or window), and whether the window
+        gave it."""
+        alone = self.refute_prob
+        if self.window is None or self.window.contradiction is None:
+            return alone, False
+        window = self.window.contradiction
+        return (window, True) if window > alone else (alone, False)
+
+    def shown_for(self, verdict: str) -> tuple[str, float, bool]:
+        """(label, probability, read with its neighbours) of this evidence as listed under
+        ``verdict``: what it shows for that verdict.
+
+        Why not the sentence's own top label: a claim supported because the sentence entails it
+        once read with its neighbours would be listed beside "neutral 0.56", a label that
+        contradicts the verdict next to it (11 of 55 decided claims of the default report).
+        """
+        if verdict == SUPPORTED:
+            return ("entailment", *self.entailment_read)
+        if verdict == REFUTED:
+            return ("contradiction", *self.contradiction_read)
+        return self.label, self.label_prob, False
+
 
 @dataclass(frozen=True)
 class Verdict:
