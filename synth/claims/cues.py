@@ -143,6 +143,13 @@ _CAPITALISED_RUN = re.compile(r"(?:(?:\b[A-Z][\w-]*|&|\b\d+[.,]?\d*[%k]?)\s+){8,
 # anchors the word at whitespace: a long run with no spaces would otherwise cost quadratic time.
 _JOINED = re.compile(r"(?<!\S)(\S+)\. [a-z]")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]?")
+# The same across a parenthesis: "has a significant impact on the BLEU score. (up to 15%) on
+# sentence retrieval", "trained with 1.0 penalization. (a) and (b) shows" (a year is a citation).
+_JOINED_PAREN = re.compile(r"(?<!\S)(\S+)\. \((?!\d{4}[a-z]?\))[^()]{1,40}\) [a-z]")
+# "Precision Mikolov et al. Dinu et al. CCA SVD + inverted softmax": column headers naming
+# methods by their authors, with no year (prose cites "Dinu et al. (2014)").
+_BARE_ET_AL = re.compile(r"\bet al\.(?!,? \(?\d{4})")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
 _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
 
@@ -163,7 +170,10 @@ def looks_garbled(text: str) -> bool:
     caption = _CAPTION.search(text)
     if caption and caption.start() > 0:
         return True
-    if any(map(_joined_at, _JOINED.finditer(text))) or _RUN_ON.search(text):
+    joins = (*_JOINED.finditer(text), *_JOINED_PAREN.finditer(text))
+    if any(map(_joined_at, joins)) or _RUN_ON.search(text):
+        return True
+    if len(_BARE_ET_AL.findall(text)) >= 2 and not _YEAR.search(text):
         return True
     tokens = text.split()
     numeric = sum(bool(_NUMERIC_TOKEN.match(t)) for t in tokens)
