@@ -34,6 +34,7 @@ from synth.rank import arxiv_query, rank_texts
 from synth.retrieve import PaperMeta, build_session, search
 from synth.settings import Settings
 from synth.store.models import Paper
+from synth.store.nli_cache import CachedVerifier
 from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
 from synth.store.vectors import cached_embed
@@ -130,7 +131,9 @@ def gather_claims(
     out = []
     # The verifier (already loaded) tells paraphrased restatements of one finding apart.
     v = settings.verify
-    verifier = load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
+    verifier = CachedVerifier(
+        session, load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
+    )
     with progress.task("Extracting claims", len(papers)) as task:
         for paper in papers:
             found = extract_claims(
@@ -162,7 +165,8 @@ def verify_against(
 ) -> list[Verdict]:
     """Verify ``claims`` against ``passages`` with the settings' model and thresholds.
 
-    Embeddings come through the database cache; ``timings`` gets "embed" and "verify".
+    Embeddings and NLI scores come through the database caches; ``timings`` gets "embed" and
+    "verify".
     """
     timings = {} if timings is None else timings
     t = time.perf_counter()
@@ -173,7 +177,9 @@ def verify_against(
     timings["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     v = settings.verify
-    verifier = load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
+    verifier = CachedVerifier(
+        session, load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
+    )
     with progress.task("Verifying claims", len(claims)) as task:
         verdicts = verify_claims(
             claims,

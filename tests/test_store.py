@@ -134,3 +134,34 @@ def test_cached_embeddings_match_and_are_computed_once(session: Session, monkeyp
 
     monkeypatch.setattr(vectors, "embed", fail)
     assert np.array_equal(vectors.cached_embed(session, texts[:2]), first[:2])
+
+
+def test_cached_nli_scores_match_and_are_computed_once(session: Session, monkeypatch):
+    """The real shipped verifier through the database: the same scores as asking it directly,
+    one row per distinct pair, nothing asked twice, and another backend is another key."""
+    from synth.store.models import NliCache
+    from synth.store.nli_cache import CachedVerifier
+    from synth.verify.model import load_verifier
+
+    verifier = load_verifier()
+    pairs = [
+        ("BERT obtains 80.5 on GLUE.", "BERT scores 80.5 on GLUE."),
+        ("ELMo uses a biLSTM language model.", "ELMo relies on convolution only."),
+        ("BERT obtains 80.5 on GLUE.", "BERT scores 80.5 on GLUE."),
+    ]
+    cached = CachedVerifier(session, verifier)
+    first = cached.predict(pairs)
+    assert first == verifier.predict(pairs)  # exact: a pair's score is batch-invariant
+    assert len(session.exec(select(NliCache)).all()) == 2
+    assert cached.name == verifier.name and cached.labels == verifier.labels
+
+    def fail(*_args, **_kwargs):
+        raise AssertionError("cached pairs must not be scored again")
+
+    monkeypatch.setattr(verifier, "raw_logits", fail)
+    assert cached.predict(pairs[1::-1]) == first[1::-1]
+    monkeypatch.undo()
+    torch_verifier = load_verifier(backend="torch")
+    assert torch_verifier.identity != verifier.identity
+    CachedVerifier(session, torch_verifier).predict(pairs[:1])
+    assert len(session.exec(select(NliCache)).all()) == 3

@@ -153,6 +153,21 @@ class HumanLabel(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class NliCache(SQLModel, table=True):
+    """NLI logits already computed, keyed by a hash of the verifier's identity (weights,
+    backend, token limit) and the pair.
+
+    A report on papers already read, an audit run again, a re-verification with the same model:
+    each asks the model only about pairs it has not seen. Raw logits (before calibration), so a
+    re-fitted calibration applies to cached pairs too.
+    """
+
+    __tablename__ = "nli_cache"
+
+    key: str = Field(primary_key=True, description="sha1 of verifier identity, premise, hypothesis")
+    logits: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 class EmbeddingCache(SQLModel, table=True):
     """Sentence embeddings already computed, keyed by a hash of the model and the text.
 

@@ -30,13 +30,13 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
 
 from synth.errors import ModelError
-from synth.onnx_run import onnxruntime_available
+from synth.onnx_run import onnxruntime_available, weights_digest
 from synth.settings import NLI_BATCH_SIZE, SHIPPED_MODEL
 from synth.verify.onnx import OnnxRunner, onnx_path
 
@@ -230,7 +230,9 @@ class Verifier:
     ) -> None:
         self.name = model
         self.batch_size = batch_size
+        self.max_length = max_length
         path = resolve_model(model)
+        self._path = path
         self.backend = choose_backend(path, backend)
         self._encoder = None
         self._runner: OnnxRunner | None = None
@@ -257,12 +259,20 @@ class Verifier:
         self.calibration = calibration_of(calibration, len(self.labels))
         logger.info("NLI model %s runs on %s", model, self.backend)
 
-    def logits(
+    @cached_property
+    def identity(self) -> str:
+        """What decides this verifier's raw logits for a pair: the weights (their SHA-256 for a
+        local folder, else the hub id), the backend and the token limit. Cached scores are
+        keyed by it (:mod:`synth.store.nli_cache`)."""
+        weights = weights_digest(self._path) if Path(self._path).is_dir() else self._path
+        return f"{weights}|{self.backend}|{self.max_length}"
+
+    def raw_logits(
         self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
     ) -> np.ndarray:
-        """The model's logits (calibration applied), one row per pair in input order."""
+        """The model's own logits (float32, no calibration), one row per pair in input order."""
         if not pairs:
-            return np.zeros((0, len(self.labels)))
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
         if self._runner is not None:
             raw = self._runner.logits(pairs)
         else:
@@ -275,11 +285,21 @@ class Verifier:
                 activation_fn=torch.nn.Identity(),
                 convert_to_numpy=True,
             )
-        out = np.asarray(raw, dtype=np.float64).reshape(len(pairs), -1)
+        return np.asarray(raw, dtype=np.float32).reshape(len(pairs), -1)
+
+    def calibrated(self, raw: np.ndarray) -> np.ndarray:
+        """Raw logits with the model's calibration applied."""
+        out = np.asarray(raw, dtype=np.float64)
         if self.calibration is not None:
             weight, bias = self.calibration
             out = out * weight + bias
         return out
+
+    def logits(
+        self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
+    ) -> np.ndarray:
+        """The model's logits (calibration applied), one row per pair in input order."""
+        return self.calibrated(self.raw_logits(pairs, show_progress=show_progress))
 
     def predict(
         self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
@@ -292,7 +312,11 @@ class Verifier:
         """
         if not pairs:
             return []
-        probs = _softmax(self.logits(pairs, show_progress=show_progress))
+        return self.scores_of(self.raw_logits(pairs, show_progress=show_progress))
+
+    def scores_of(self, raw: np.ndarray) -> list[NliScores]:
+        """The probabilities that raw logits (one row per pair) stand for."""
+        probs = _softmax(self.calibrated(raw))
         col = {label: i for i, label in enumerate(self.labels)}
         if self.two_way:
             return [NliScores(entailment=float(row[col[ENTAILMENT]])) for row in probs]

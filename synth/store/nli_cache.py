@@ -1,0 +1,73 @@
+"""NLI scores through the database: each pair is run through a given model once, ever.
+
+Verification and the restatement search are most of a report's time, and most of their pairs
+come back: a second question on papers already read, an audit run again, ``synth reverify`` with
+the same model. Exact, not approximate: a pair's logits do not depend on the pairs scored with
+it (:meth:`synth.verify.onnx.OnnxRunner.logits`), and the key holds everything else that
+decides them (:attr:`synth.verify.model.Verifier.identity`: weights, backend, token limit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from sqlmodel import Session, select
+
+from synth.store.db import insert_or_ignore
+from synth.store.models import NliCache
+from synth.verify.model import NliScores, Verifier
+
+_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
+
+
+def cache_key(identity: str, premise: str, hypothesis: str) -> str:
+    return hashlib.sha1(f"{identity}\0{premise}\0{hypothesis}".encode()).hexdigest()
+
+
+def cached_logits(
+    session: Session, verifier: Verifier, pairs: Sequence[tuple[str, str]]
+) -> np.ndarray:
+    """Raw logits of ``pairs`` (as :meth:`Verifier.raw_logits`), running only new pairs."""
+    keys = [cache_key(verifier.identity, p, h) for p, h in pairs]
+    found: dict[str, np.ndarray] = {}
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        for row in session.exec(select(NliCache).where(NliCache.key.in_(chunk))):
+            found[row.key] = np.frombuffer(row.logits, dtype=np.float32)
+    missing = {k: pair for k, pair in zip(keys, pairs, strict=True) if k not in found}
+    if missing:
+        fresh = verifier.raw_logits(list(missing.values()))
+        rows = []
+        for key, row in zip(missing, fresh, strict=True):
+            found[key] = row
+            rows.append({"key": key, "logits": row.astype(np.float32).tobytes()})
+        # Another synth may be scoring the same pairs right now: keep whichever came first.
+        for start in range(0, len(rows), _CHUNK):
+            insert_or_ignore(session, NliCache, rows[start : start + _CHUNK], "key")
+        session.commit()
+    if not keys:
+        return np.zeros((0, len(verifier.labels)), dtype=np.float32)
+    return np.stack([found[k] for k in keys])
+
+
+class CachedVerifier:
+    """A :class:`Verifier` whose scores go through the database; otherwise the same object
+    (name, labels, backend...)."""
+
+    def __init__(self, session: Session, verifier: Verifier) -> None:
+        self._session = session
+        self._verifier = verifier
+
+    def __getattr__(self, name: str):
+        return getattr(self._verifier, name)
+
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], *, show_progress: bool = False
+    ) -> list[NliScores]:
+        """As :meth:`Verifier.predict`, computing only pairs the database has not seen."""
+        if not pairs:
+            return []
+        return self._verifier.scores_of(cached_logits(self._session, self._verifier, pairs))
