@@ -295,6 +295,51 @@ def test_restatements_are_listed_on_the_kept_claim(corpus_db, entail):
             assert (by_id[r.sentence_id].section, by_id[r.sentence_id].page) == (r.section, r.page)
 
 
+def test_restatements_are_looked_for_only_for_the_claims_kept(corpus_db, entail):
+    """With 6 of BERT's claims kept, the restatement search asks the NLI model only about those
+    6 (it used to ask about every candidate, then drop most), and the 6 are the ones a search
+    over all candidates keeps, with the same restatements found among the candidates."""
+    settings, engine = corpus_db
+    with Session(engine) as session:
+        paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
+        rows = paper_sentences(session, [paper.id])[paper.id]
+    asked: list[tuple[str, str]] = []
+
+    def counting(pairs):
+        asked.extend(pairs)
+        return entail(pairs)
+
+    def claims(limit, fn):
+        return extract_claims(
+            rows,
+            title=paper.title,
+            abstract=paper.abstract,
+            embed_fn=embed,
+            question_vector=None,
+            limit=limit,
+            dedup_threshold=settings.claims.dedup_threshold,
+            entail_fn=fn,
+        )
+
+    few = claims(6, entail)
+    everything = {c.sentence.id: c for c in claims(200, entail)}
+    asked.clear()
+    again = claims(6, counting)
+    assert [c.sentence.id for c in again] == [c.sentence.id for c in few]
+    kept = {c.original for c in few} | {r.text for c in few for r in c.restatements}
+    others = {s.text for s in rows} - {c.original for c in everything.values()}
+    # Pairs about sentences outside the candidates are the search among "other" sentences:
+    # each of them pairs one with a kept claim.
+    for a, b in asked:
+        if a in others or b in others:
+            assert a in kept or b in kept
+    for c in few:
+        grouped = {r.sentence_id for r in c.restatements if r.text not in others}
+        assert grouped == {
+            r.sentence_id for r in everything[c.sentence.id].restatements if r.text not in others
+        }
+
+
 def _labelled_test_split() -> list[dict]:
     import sys
 

@@ -11,6 +11,8 @@ Steps, each a small function:
    (:mod:`synth.claims.restate`); the clearest statement is kept and the others are listed on
    it as :class:`Restatement` (where else the paper says it: not independent evidence).
 4. :func:`select_claims`: the strongest ``limit``, relevance to the question weighing in.
+5. :func:`with_restatements`: the paper's other sentences that restate a kept claim are listed
+   on it too.
 """
 
 from __future__ import annotations
@@ -191,10 +193,17 @@ def extract_claims(
         return []
     thresholds = RestateThresholds(same=dedup_threshold)
     merged, vectors = one_per_finding(found, vectors, entail_fn, thresholds)
-    if entail_fn is not None:
-        merged = with_restatements(merged, vectors, sentences, name, embed_fn, entail_fn)
     relevance = vectors @ question_vector if question_vector is not None else None
-    return select_claims(merged, relevance, limit)
+    kept = select_claims(merged, relevance, limit)
+    if entail_fn is None:
+        return kept
+    # Restatements among the paper's other sentences are looked for only for the claims kept
+    # (they do not change which are kept): half the NLI pairs of this step went to claims that
+    # were then dropped. Sentences the classifier weighed stay out of "other" either way.
+    rows = {id(c): k for k, c in enumerate(merged)}
+    return with_restatements(
+        kept, vectors[[rows[id(c)] for c in kept]], sentences, name, embed_fn, entail_fn, merged
+    )
 
 
 def with_restatements(
@@ -204,12 +213,15 @@ def with_restatements(
     name: str | None,
     embed_fn: EmbedFn,
     entail_fn: EntailFn,
+    candidates: Sequence[ExtractedClaim] = (),
 ) -> list[ExtractedClaim]:
     """Add the paper's other statements of each claim's finding among the sentences the hard
     rules let through but the classifier did not keep ("BERT advances the state of the art
-    for eleven NLP tasks." in the introduction restates the abstract's result)."""
-    taken = {c.sentence.id for c in claims} | {
-        r.sentence_id for c in claims for r in c.restatements
+    for eleven NLP tasks." in the introduction restates the abstract's result).
+    ``candidates`` (all the classifier kept, ``claims`` among them) are never "other"."""
+    weighed = [*claims, *candidates]
+    taken = {c.sentence.id for c in weighed} | {
+        r.sentence_id for c in weighed for r in c.restatements
     }
     others = [s for s in sentences if s.id not in taken and eligible(s, name)]
     if not others:
