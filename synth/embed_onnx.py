@@ -1,7 +1,7 @@
 """The sentence embedder as an fp32 ONNX graph, exported once from the installed weights.
 
 Why: embedding every sentence of a run's papers was a third of a first report's time, and
-onnxruntime running each sentence alone on two single-threaded workers embeds 1.8x as many
+onnxruntime running each sentence alone on two single-threaded workers embeds about 1.5x as many
 sentences per second as sentence-transformers' batched torch on the same two cores, with the
 same vectors (``benchmarks/embed_throughput.py``: cosine to the torch vector >= 0.999999, so
 the float16 vectors the database stores are the same). fp32, not int8: int8 changed the
@@ -81,7 +81,7 @@ def export_encoder(model_dir: Path, folder: Path) -> Path:
                 do_constant_folding=True,
                 dynamo=False,  # the TorchScript exporter needs no onnxscript
             )
-        session = open_session(Path(tmp), "")
+        session = open_session(Path(tmp), "SYNTH_EMBED_BACKEND=torch embeds without it")
         enc = tokenizer(list(_CHECK), truncation=True, max_length=MAX_TOKENS)
         got = run_alone(session, INPUTS, enc["input_ids"], enc["token_type_ids"], 1)
         worst = float(np.abs(got - expected).max())

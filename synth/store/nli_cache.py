@@ -27,7 +27,11 @@ def cache_key(identity: str, premise: str, hypothesis: str) -> str:
 
 
 def cached_logits(
-    session: Session, verifier: Verifier, pairs: Sequence[tuple[str, str]]
+    session: Session,
+    verifier: Verifier,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    show_progress: bool = False,
 ) -> np.ndarray:
     """Raw logits of ``pairs`` (as :meth:`Verifier.raw_logits`), running only new pairs."""
     keys = [cache_key(verifier.identity, p, h) for p, h in pairs]
@@ -39,7 +43,7 @@ def cached_logits(
             found[row.key] = np.frombuffer(row.logits, dtype=np.float32)
     missing = {k: pair for k, pair in zip(keys, pairs, strict=True) if k not in found}
     if missing:
-        fresh = verifier.raw_logits(list(missing.values()))
+        fresh = verifier.raw_logits(list(missing.values()), show_progress=show_progress)
         rows = []
         for key, row in zip(missing, fresh, strict=True):
             found[key] = row
@@ -70,4 +74,5 @@ class CachedVerifier:
         """As :meth:`Verifier.predict`, computing only pairs the database has not seen."""
         if not pairs:
             return []
-        return self._verifier.scores_of(cached_logits(self._session, self._verifier, pairs))
+        raw = cached_logits(self._session, self._verifier, pairs, show_progress=show_progress)
+        return self._verifier.scores_of(raw)
