@@ -160,14 +160,20 @@ def select_claims(
     limit: int,
 ) -> list[ExtractedClaim]:
     """The ``limit`` strongest claims, relevance to the question weighing in, in reading order."""
+    return [claims[i] for i in _strongest(claims, relevance, limit)]
+
+
+def _strongest(
+    claims: Sequence[ExtractedClaim], relevance: np.ndarray | None, limit: int
+) -> list[int]:
+    """Indices of :func:`select_claims`' choice, in reading order."""
     if relevance is not None and len(relevance) == len(claims):
         scored = [
             (c.score + float(r), i) for i, (c, r) in enumerate(zip(claims, relevance, strict=True))
         ]
     else:
         scored = [(c.score, i) for i, c in enumerate(claims)]
-    best = sorted(scored, reverse=True)[:limit]
-    return [claims[i] for _, i in sorted(best, key=lambda t: t[1])]
+    return sorted(i for _, i in sorted(scored, reverse=True)[:limit])
 
 
 def extract_claims(
@@ -194,16 +200,14 @@ def extract_claims(
     thresholds = RestateThresholds(same=dedup_threshold)
     merged, vectors = one_per_finding(found, vectors, entail_fn, thresholds)
     relevance = vectors @ question_vector if question_vector is not None else None
-    kept = select_claims(merged, relevance, limit)
+    chosen = _strongest(merged, relevance, limit)
+    kept = [merged[i] for i in chosen]
     if entail_fn is None:
         return kept
     # Restatements among the paper's other sentences are looked for only for the claims kept
     # (they do not change which are kept): half the NLI pairs of this step went to claims that
     # were then dropped. Sentences the classifier weighed stay out of "other" either way.
-    rows = {id(c): k for k, c in enumerate(merged)}
-    return with_restatements(
-        kept, vectors[[rows[id(c)] for c in kept]], sentences, name, embed_fn, entail_fn, merged
-    )
+    return with_restatements(kept, vectors[chosen], sentences, name, embed_fn, entail_fn, merged)
 
 
 def with_restatements(
@@ -219,7 +223,7 @@ def with_restatements(
     rules let through but the classifier did not keep ("BERT advances the state of the art
     for eleven NLP tasks." in the introduction restates the abstract's result).
     ``candidates`` (all the classifier kept, ``claims`` among them) are never "other"."""
-    weighed = [*claims, *candidates]
+    weighed = candidates or claims  # the claims are among the candidates
     taken = {c.sentence.id for c in weighed} | {
         r.sentence_id for c in weighed for r in c.restatements
     }

@@ -13,13 +13,11 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from synth.store.db import insert_or_ignore
+from synth.store.arrays import through_cache
 from synth.store.models import NliCache
 from synth.verify.model import NliScores, Verifier
-
-_CHUNK = 500  # keys per IN (...) query, well under every database's parameter limit
 
 
 def cache_key(identity: str, premise: str, hypothesis: str) -> str:
@@ -34,27 +32,19 @@ def cached_logits(
     show_progress: bool = False,
 ) -> np.ndarray:
     """Raw logits of ``pairs`` (as :meth:`Verifier.raw_logits`), running only new pairs."""
-    keys = [cache_key(verifier.identity, p, h) for p, h in pairs]
-    found: dict[str, np.ndarray] = {}
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        for row in session.exec(select(NliCache).where(NliCache.key.in_(chunk))):
-            found[row.key] = np.frombuffer(row.logits, dtype=np.float32)
-    missing = {k: pair for k, pair in zip(keys, pairs, strict=True) if k not in found}
-    if missing:
-        fresh = verifier.raw_logits(list(missing.values()), show_progress=show_progress)
-        rows = []
-        for key, row in zip(missing, fresh, strict=True):
-            found[key] = row
-            rows.append({"key": key, "logits": row.astype(np.float32).tobytes()})
-        # Another synth may be scoring the same pairs right now: keep whichever came first.
-        for start in range(0, len(rows), _CHUNK):
-            insert_or_ignore(session, NliCache, rows[start : start + _CHUNK], "key")
-        session.commit()
-    if not keys:
+    if not pairs:
         return np.zeros((0, len(verifier.labels)), dtype=np.float32)
-    return np.stack([found[k] for k in keys])
+    keys = [cache_key(verifier.identity, p, h) for p, h in pairs]
+    logits = through_cache(
+        session,
+        NliCache,
+        "logits",
+        keys,
+        pairs,
+        lambda new: verifier.raw_logits(new, show_progress=show_progress),
+        np.float32,
+    )
+    return np.stack(logits)
 
 
 class CachedVerifier:
