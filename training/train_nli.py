@@ -231,6 +231,27 @@ def dev_objective(results: dict[str, dict]) -> float:
     return float(0.35 * sci + 0.3 * general + 0.15 * two_way + 0.2 * gen)
 
 
+def unfold_calibration(model) -> float:
+    """Undo a temperature (and label bias) folded into the classifier by ``calibrate_model.py``.
+
+    The shipped model's head is divided by its temperature (1.86), so its softmax is calibrated
+    but flat. Continuing training from that flat head makes cross-entropy's first gradients
+    large (every pair looks uncertain) while the encoder is already trained: the early steps
+    re-sharpen the head through the encoder. Training starts from the raw logits instead, and
+    calibration is fitted again afterwards. Returns the temperature undone (1.0 if none).
+    """
+    cal = getattr(model.config, "synth_calibration", None)
+    if not isinstance(cal, dict) or "temperature" not in cal:
+        return 1.0
+    t = float(cal["temperature"])
+    with torch.no_grad():
+        bias = torch.tensor(cal.get("bias") or [0.0] * model.config.num_labels)
+        model.classifier.bias.copy_((model.classifier.bias - bias) * t)
+        model.classifier.weight *= t
+    del model.config.synth_calibration
+    return t
+
+
 def save_checkpoint(path: Path, model, tokenizer, opt, sched, state: dict) -> None:
     """Everything a resumed run needs, written to a temporary folder and swapped in."""
     tmp = path.with_name(path.name + ".tmp")
@@ -302,6 +323,9 @@ def main() -> None:
         id2label=dict(enumerate(LABELS)),
         label2id=LABEL_ID,
     )
+    undone = unfold_calibration(model)
+    if undone != 1.0:
+        print(f"calibration temperature {undone:.3f} unfolded from the initial head", flush=True)
     base_rows = load_split(args.splits / "train.jsonl")
     for extra in args.extra_train:
         base_rows += load_split(extra)
