@@ -19,7 +19,7 @@ import numpy as np
 import requests
 from sqlmodel import Session, select
 
-from synth.claims import ExtractedClaim, extract_claims, verifier_entailment
+from synth.claims import ExtractedClaim, extract_claims
 from synth.errors import ConfigError, RetrieveError
 from synth.ingest import (
     IngestResult,
@@ -129,11 +129,6 @@ def gather_claims(
     progress: Progress,
 ) -> list[tuple[ExtractedClaim, Paper]]:
     out = []
-    # The verifier (already loaded) tells paraphrased restatements of one finding apart.
-    v = settings.verify
-    verifier = CachedVerifier(
-        session, load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
-    )
     with progress.task("Extracting claims", len(papers)) as task:
         for paper in papers:
             found = extract_claims(
@@ -144,7 +139,6 @@ def gather_claims(
                 question_vector=question_vector,
                 limit=settings.claims.max_per_paper,
                 dedup_threshold=settings.claims.dedup_threshold,
-                entail_fn=verifier_entailment(verifier),
             )
             out += [(c, paper) for c in found]
             task.advance()

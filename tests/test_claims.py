@@ -155,7 +155,7 @@ CENTRAL = {
 }
 
 
-def _paper_claims(session, settings, arxiv_id: str, entail_fn=None):
+def _paper_claims(session, settings, arxiv_id: str):
     """A stored paper's sentences and the claims a report extracts from them (no question)."""
     paper = session.exec(select(Paper).where(Paper.arxiv_id == arxiv_id)).one()
     rows = paper_sentences(session, [paper.id])[paper.id]
@@ -167,7 +167,6 @@ def _paper_claims(session, settings, arxiv_id: str, entail_fn=None):
         question_vector=None,
         limit=settings.claims.max_per_paper,
         dedup_threshold=settings.claims.dedup_threshold,
-        entail_fn=entail_fn,
     )
     return rows, claims
 
@@ -225,52 +224,12 @@ def test_key_findings_of_untouched_papers_are_found(corpus_db):
     from claims_classifier import test_paper
     from measure_key_findings import score_paper
 
-    from synth.claims import verifier_entailment
-    from synth.verify.model import load_verifier
-
     settings, engine = corpus_db
     findings = json.loads((root / "tests" / "fixtures" / "key_findings.json").read_text())
-    entail = verifier_entailment(load_verifier(settings.nli_model))
     rows = []
     with Session(engine) as session:
         for arxiv_id in sorted(a for a in findings["papers"] if test_paper(a)):
-            _, claims = _paper_claims(session, settings, arxiv_id, entail)
+            _, claims = _paper_claims(session, settings, arxiv_id)
             rows += score_paper(claims, findings["papers"][arxiv_id])
     found = sum(r["found"] for r in rows)
     assert len(rows) == 24 and found >= 18, [r["gist"] for r in rows if not r["found"]]
-
-
-def test_mutual_entailment_asks_the_way_back_only_where_the_way_there_passes():
-    from synth.claims import verifier_entailment
-    from synth.claims.restate import mutual
-    from synth.settings import SHIPPED_MODEL
-    from synth.verify.model import load_verifier
-
-    entail = verifier_entailment(load_verifier(SHIPPED_MODEL))
-    pairs = [
-        (
-            "The addition of ELMo representations alone significantly improves the state of "
-            "the art in every case.",
-            "In every task considered, simply adding ELMo establishes a new state-of-the-art "
-            "result.",
-        ),
-        ("BERT obtains 80.5 on GLUE.", "The model was trained on Wikipedia for a million steps."),
-        ("A man is playing a guitar on stage.", "A man is playing an instrument."),
-        (
-            "Children are swimming in a lake on a sunny day.",
-            "Kids are swimming in a lake on a sunny day.",
-        ),
-    ]
-    asked: list[int] = []
-
-    def counting(batch):
-        asked.append(len(batch))
-        return entail(batch)
-
-    both = [
-        min(f, b) >= 0.35
-        for f, b in zip(entail(pairs), entail([(h, p) for p, h in pairs]), strict=True)
-    ]
-    assert mutual(counting, pairs, 0.35) == both
-    assert any(both) and not all(both)
-    assert sum(asked) < 2 * len(pairs)  # the unrelated pair is never asked the way back

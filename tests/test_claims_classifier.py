@@ -22,12 +22,12 @@ from synth.claims import (
     non_claim_reason,
     quotable,
     restatement_groups,
-    verifier_entailment,
 )
+from synth.claims.pair_model import PairModel, paper_idf
+from synth.claims.restate import MOST_LISTED, restated_by
 from synth.embed import embed
 from synth.store.models import Paper
 from synth.store.papers import SentenceRow, paper_sentences
-from synth.verify.model import load_verifier
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "training" / "claims" / "body_labels.jsonl"
@@ -209,7 +209,9 @@ def test_a_finding_the_abstract_states_is_kept_in_the_abstracts_words():
         ExtractedClaim(r.text, r.text, "result", 1.0, r, probability=p)
         for r, p in zip(rows, (0.90, 0.97), strict=True)
     ]
-    kept, vectors = one_per_finding(claims, np.ones((2, 4)) / 2.0, None)
+    kept, vectors = one_per_finding(
+        claims, np.ones((2, 4)) / 2.0, paper_idf([r.text for r in rows])
+    )
     assert [c.original for c in kept] == [rows[0].text]
     assert [r.text for r in kept[0].restatements] == [rows[1].text]
     assert vectors.shape == (1, 4)
@@ -225,12 +227,7 @@ def test_section_and_position_change_the_verdict():
     assert hand_features(text, [Place("3 Model", "body", 0.35, 0.5)]).shape == (1, 23)
 
 
-@pytest.fixture(scope="module")
-def entail():
-    return verifier_entailment(load_verifier())
-
-
-def test_paraphrased_restatements_are_grouped_distinct_findings_are_not(entail):
+def test_paraphrased_restatements_are_grouped_distinct_findings_are_not():
     texts = [
         "The Transformer is based solely on attention mechanisms, dispensing with recurrence "
         "and convolutions entirely.",
@@ -238,26 +235,48 @@ def test_paraphrased_restatements_are_grouped_distinct_findings_are_not(entail):
         "The Transformer eschews recurrence and instead relies entirely on an attention "
         "mechanism to draw global dependencies between input and output.",
     ]
-    groups = restatement_groups(texts, embed(texts), entail)
+    groups = restatement_groups(texts, embed(texts), paper_idf(texts))
     assert [0, 2] in groups and [1] in groups
 
 
-def test_without_the_nli_model_paraphrases_in_other_words_stay_apart():
-    texts = [
-        "The Transformer is based solely on attention mechanisms, dispensing with recurrence.",
-        "The Transformer eschews recurrence and relies entirely on an attention mechanism.",
-    ]
-    assert restatement_groups(texts, embed(texts), None) == [[0], [1]]
+def _cosine_only(threshold: float) -> PairModel:
+    """A pair model reading the cosine only: one finding at cosine >= ``threshold``."""
+    coef = dict.fromkeys(("cos", "tfidf", "idf_share", "share", "figure", "len_ratio"), 0.0)
+    return PairModel(coef | {"cos": 10.0}, -10.0 * threshold, 0.0)
 
 
-def test_a_finding_restated_in_the_papers_own_words_is_grouped_without_the_nli_model():
+def test_groups_form_around_their_clearest_statement_not_through_chains():
+    # b is close to both a and c, a and c are far apart: a chain a-b-c would merge a and c.
+    angle = np.deg2rad([0.0, 40.0, 80.0])
+    vectors = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    texts = ["a", "b", "c"]
+    model = _cosine_only(0.7)  # cos 40 degrees = 0.77, cos 80 degrees = 0.17
+    assert restatement_groups(texts, vectors, {}, model) == [[0, 1], [2]]
+    assert restatement_groups(texts, vectors, {}, model, priority=[1, 0, 2]) == [[0, 1, 2]]
+    assert restatement_groups(texts, vectors, {}, model, priority=[2, 1, 0]) == [[0], [1, 2]]
+
+
+def test_a_claim_lists_only_its_likeliest_restatements():
+    claim = np.array([[1.0, 0.0]])
+    angle = np.deg2rad(np.arange(1, 8) * 5.0)  # 7 sentences ever further from the claim
+    others = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    found = restated_by(["c"], claim, list("abcdefg"), others, {}, _cosine_only(0.5))
+    assert found == {0: list(range(MOST_LISTED))}
+
+
+@pytest.mark.slow
+def test_a_finding_restated_in_the_papers_own_words_is_grouped(corpus_db):
     # 1702.03859 (tests/fixtures/key_findings.json): abstract and introduction state one
     # finding in the same terms; the paper's other findings share its topic, not its words.
     root = Path(__file__).resolve().parent
     findings = json.loads((root / "fixtures" / "key_findings.json").read_text())["papers"]
     orthogonal, *others = findings["1702.03859"]
     texts = [orthogonal["sentence"], orthogonal["also_stated"][0]] + [f["sentence"] for f in others]
-    groups = restatement_groups(texts, embed(texts), None)
+    _settings, engine = corpus_db
+    with Session(engine) as session:
+        paper = session.exec(select(Paper).where(Paper.arxiv_id == "1702.03859")).one()
+        sentences = [r.text for r in paper_sentences(session, [paper.id])[paper.id]]
+    groups = restatement_groups(texts, embed(texts), paper_idf(sentences))
     assert [0, 1] in groups
     assert sum(len(g) == 1 for g in groups) == len(others)
 
@@ -269,7 +288,7 @@ def test_only_findings_are_quoted_in_a_report_abstract():
 
 
 @pytest.mark.slow
-def test_restatements_are_listed_on_the_kept_claim(corpus_db, entail):
+def test_restatements_are_listed_on_the_kept_claim(corpus_db):
     settings, engine = corpus_db
     with Session(engine) as session:
         paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
@@ -282,7 +301,6 @@ def test_restatements_are_listed_on_the_kept_claim(corpus_db, entail):
         question_vector=None,
         limit=50,
         dedup_threshold=settings.claims.dedup_threshold,
-        entail_fn=entail,
     )
     by_id = {r.id: r for r in rows}
     restated = [c for c in claims if c.restatements]
@@ -295,21 +313,16 @@ def test_restatements_are_listed_on_the_kept_claim(corpus_db, entail):
             assert (by_id[r.sentence_id].section, by_id[r.sentence_id].page) == (r.section, r.page)
 
 
-def test_restatements_are_looked_for_only_for_the_claims_kept(corpus_db, entail):
-    """With 6 of BERT's claims kept, the restatement search asks the NLI model only about those
-    6 (it used to ask about every candidate, then drop most), and the 6 are the ones a search
-    over all candidates keeps, with the same restatements found among the candidates."""
+def test_restatements_are_looked_for_only_for_the_claims_kept(corpus_db):
+    """With 6 of BERT's claims kept, they are the 6 a search over all candidates keeps, with the
+    same restatements found among the candidates (looking among the paper's other sentences only
+    for kept claims changes nothing about which are kept)."""
     settings, engine = corpus_db
     with Session(engine) as session:
         paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
         rows = paper_sentences(session, [paper.id])[paper.id]
-    asked: list[tuple[str, str]] = []
 
-    def counting(pairs):
-        asked.extend(pairs)
-        return entail(pairs)
-
-    def claims(limit, fn):
+    def claims(limit):
         return extract_claims(
             rows,
             title=paper.title,
@@ -318,21 +331,12 @@ def test_restatements_are_looked_for_only_for_the_claims_kept(corpus_db, entail)
             question_vector=None,
             limit=limit,
             dedup_threshold=settings.claims.dedup_threshold,
-            entail_fn=fn,
         )
 
-    few = claims(6, entail)
-    everything = {c.sentence.id: c for c in claims(200, entail)}
-    asked.clear()
-    again = claims(6, counting)
-    assert [c.sentence.id for c in again] == [c.sentence.id for c in few]
-    kept = {c.original for c in few} | {r.text for c in few for r in c.restatements}
+    few = claims(6)
+    everything = {c.sentence.id: c for c in claims(200)}
+    assert set(everything) >= {c.sentence.id for c in few}
     others = {s.text for s in rows} - {c.original for c in everything.values()}
-    # Pairs about sentences outside the candidates are the search among "other" sentences:
-    # each of them pairs one with a kept claim.
-    for a, b in asked:
-        if a in others or b in others:
-            assert a in kept or b in kept
     for c in few:
         grouped = {r.sentence_id for r in c.restatements if r.text not in others}
         assert grouped == {
@@ -374,3 +378,35 @@ def test_test_papers_were_never_trained_on():
     train = [json.loads(line) for line in LABELS.read_text().splitlines()]
     train_papers = {r["paper"] for r in train} - test_papers
     assert figures["data"]["hand_labelled_train"]["papers"] == len(train_papers)
+
+
+@pytest.mark.slow
+def test_the_shipped_pair_model_gives_the_published_restatement_figures(corpus_db):
+    """training/claims/restate_eval.json (quoted by the README) is what synth/models/restate-lr
+    gives on the untouched papers' restatement pairs, read from the ingested PDFs."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "training"))
+    from claims_classifier import test_paper
+    from fit_restatements import EVAL, measure, pairs_of, paper_rows
+
+    from synth.claims.pair_model import load_pair_model
+
+    model = load_pair_model()
+    findings = json.loads((ROOT / "tests" / "fixtures" / "key_findings.json").read_text())
+    _settings, engine = corpus_db
+    preds, gold = [], []
+    with Session(engine) as session:
+        for paper in session.exec(select(Paper).order_by(Paper.arxiv_id)).all():
+            if paper.arxiv_id not in findings["papers"] or not test_paper(paper.arxiv_id):
+                continue
+            pairs = pairs_of(findings["papers"][paper.arxiv_id])
+            rows = paper_rows(
+                pairs, [r.text for r in paper_sentences(session, [paper.id])[paper.id]]
+            )
+            coef = np.array([model.coef[k] for k in ("cos", "tfidf", "idf_share", "share",
+                                                     "figure", "len_ratio")])  # fmt: skip
+            preds += list(rows @ coef + model.intercept >= model.threshold)
+            gold += [y for *_, y in pairs]
+    published = json.loads(EVAL.read_text())["test"]
+    assert measure(np.array(preds), np.array(gold)) == published

@@ -1,42 +1,53 @@
-"""Measure (and, when one is good enough, fit) when two sentences of a paper state one finding.
+"""Fit and measure the pair model that decides when two sentences of a paper state one finding.
 
 ``tests/fixtures/key_findings.json`` gives, for every shared paper, its key findings and the
 other sentences of the paper that restate each (written down from the PDFs). Pairs of
 sentences of one finding are restatements; pairs of sentences of two different findings of
-the same paper are not (the hard case: one paper, one topic, distinct results). For each pair
-this script computes what :func:`synth.claims.restate.restatement_groups` reads (embedding
-cosine, the shipped verifier's P(entailment) both ways, a shared figure, the share of content
-words) and picks the thresholds with the
-highest recall at pair precision >= ``MIN_PRECISION`` on the training papers (merging two
-distinct findings hides one of them, so precision comes first). When no rule of the grid
-reaches that precision, the shipped rule (:class:`synth.claims.restate.RestateThresholds`)
-stays and is only measured. The papers of the claim classifier's test split are only measured.
-Writes ``training/claims/restate_eval.json``. Run from the repository root::
+the same paper are not (the hard case: one paper, one topic, distinct results). Each pair gets
+the features of :func:`synth.claims.pair_model.pair_features` (the same code the product runs),
+with word weights from the paper's own sentences (its PDF ingested into a throw-away database).
+
+A logistic regression is fitted on the training papers; its regularisation and its decision
+threshold are chosen by grouped cross-validation (by paper): the highest out-of-fold recall at
+pair precision >= ``--min-precision`` (merging two distinct findings hides one of them, so
+precision comes first). The papers of the claim classifier's test split are never fitted or
+tuned on; their figures are the ones reported. Writes ``synth/models/restate-lr/model.json``
+(the artifact) and ``training/claims/restate_eval.json`` (the figures). Run from the repository
+root::
 
     python training/fit_restatements.py
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sqlmodel import Session, select
 
-from synth.claims.restate import RestateThresholds, content_words, same_figure, word_share
+from synth.claims.pair_model import FEATURES, MODEL_FILE, pair_features, paper_idf, telling_figures
 from synth.embed import embed
+from synth.ingest import ingest
 from synth.settings import Settings
-from synth.verify.model import load_verifier
+from synth.store import open_database
+from synth.store.models import Paper
+from synth.store.papers import paper_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 from claims_classifier import test_paper  # noqa: E402
 
 FINDINGS = ROOT / "tests" / "fixtures" / "key_findings.json"
+PDFS = ROOT.parent / "shared" / "data" / "arxiv" / "pdfs"
 EVAL = ROOT / "training" / "claims" / "restate_eval.json"
-MIN_PRECISION = 0.95
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 
 
 def pairs_of(findings: list[dict]) -> list[tuple[str, str, int]]:
@@ -49,16 +60,54 @@ def pairs_of(findings: list[dict]) -> list[tuple[str, str, int]]:
     return [(a, b, int(i == j)) for (a, i), (b, j) in itertools.combinations(tagged, 2) if a != b]
 
 
-def measure(rows: np.ndarray, rule: dict) -> dict:
-    """Pair precision and recall of ``rule`` over rows (cosine, forward, backward, shared
-    figure, content-word share, label)."""
-    cos, fwd, bwd, figure, share, y = rows.T
-    both, either = np.minimum(fwd, bwd), np.maximum(fwd, bwd)
-    near = cos >= rule["near"]
-    pred = (cos >= rule["same"]) | (near & (both >= rule["entail"]))
-    pred |= near & (either >= rule["entail_one_way"])
-    pred |= (cos >= rule["figures_near"]) & (figure > 0)
-    pred |= (cos >= rule["wording_near"]) & (share >= rule["wording_share"])
+def paper_rows(pairs: list[tuple[str, str, int]], sentences: list[str]) -> np.ndarray:
+    """One row of :data:`FEATURES` per pair (the shared figure computed for every pair)."""
+    texts = sorted({t for a, b, _ in pairs for t in (a, b)})
+    at = {t: k for k, t in enumerate(texts)}
+    vectors = embed(texts)
+    feats = pair_features(texts, vectors, texts, vectors, paper_idf([*sentences, *texts]))
+    figures = [telling_figures(t) for t in texts]
+    rows = []
+    for a, b, _ in pairs:
+        i, j = at[a], at[b]
+        values = {k: float(feats[k][i, j]) for k in FEATURES}
+        values["figure"] = float(bool(figures[i] & figures[j]))
+        rows.append([values[k] for k in FEATURES])
+    return np.array(rows)
+
+
+def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray]]]:
+    """Per split, (paper, feature rows, labels) for every paper of the fixture."""
+    papers = json.loads(FINDINGS.read_text())["papers"]
+    out: dict[str, list] = {"train": [], "test": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.in_folder(Path(tmp))
+        engine = open_database(settings)
+        with Session(engine) as session:
+            ingest(session, settings, corpus=PDFS)
+            for paper in session.exec(select(Paper).order_by(Paper.arxiv_id)).all():
+                if paper.arxiv_id not in papers:
+                    continue
+                sentences = [r.text for r in paper_sentences(session, [paper.id])[paper.id]]
+                pairs = pairs_of(papers[paper.arxiv_id])
+                split = "test" if test_paper(paper.arxiv_id) else "train"
+                y = np.array([p[2] for p in pairs])
+                out[split].append((paper.arxiv_id, paper_rows(pairs, sentences), y))
+    return out
+
+
+def best_threshold(prob: np.ndarray, y: np.ndarray, min_precision: float) -> tuple[float, float]:
+    """(recall, threshold): the highest recall at precision >= ``min_precision``."""
+    best = (0.0, 1.0)
+    for t in np.unique(prob):
+        pred = prob >= t
+        tp = int((pred & (y == 1)).sum())
+        if tp / pred.sum() >= min_precision and tp / y.sum() > best[0]:
+            best = (tp / y.sum(), float(t))
+    return best
+
+
+def measure(pred: np.ndarray, y: np.ndarray) -> dict:
     tp, fp = int((pred & (y == 1)).sum()), int((pred & (y == 0)).sum())
     fn = int((~pred & (y == 1)).sum())
     return {
@@ -70,77 +119,51 @@ def measure(rows: np.ndarray, rule: dict) -> dict:
     }
 
 
-def grid() -> list[dict]:
-    return [
-        {
-            "same": s,
-            "near": n,
-            "entail": e,
-            "entail_one_way": o,
-            "figures_near": f,
-            "wording_near": wn,
-            "wording_share": ws,
-        }
-        for s in (0.8, 0.84, 0.88, 0.92)
-        for n in (0.4, 0.5, 0.6, 0.7)
-        for e in (0.2, 0.35, 0.5)
-        for o in (0.6, 0.8, 0.9, 1.01)
-        for f in (0.3, 0.4, 0.5, 1.01)
-        for wn in (0.3, 0.4, 0.5, 1.01)
-        for ws in (0.5, 0.6, 0.7)
-    ]
-
-
-def features(pairs: list[tuple[str, str, int]], verifier) -> np.ndarray:
-    texts = sorted({t for a, b, _ in pairs for t in (a, b)})
-    vectors = dict(zip(texts, embed(texts), strict=True))
-    cos = [float(vectors[a] @ vectors[b]) for a, b, _ in pairs]
-    fwd = [s.entailment for s in verifier.predict([(a, b) for a, b, _ in pairs])]
-    bwd = [s.entailment for s in verifier.predict([(b, a) for a, b, _ in pairs])]
-    figure = [same_figure(a, b) for a, b, _ in pairs]
-    share = [word_share(content_words(a), content_words(b)) for a, b, _ in pairs]
-    return np.array([cos, fwd, bwd, figure, share, [y for *_, y in pairs]], dtype=float).T
-
-
 def main() -> None:
-    papers = json.loads(FINDINGS.read_text())["papers"]
-    settings = Settings()
-    v = settings.verify
-    verifier = load_verifier(settings.nli_model, v.batch_size, v.max_length, backend=v.backend)
-    split: dict[str, list] = {"train": [], "test": []}
-    for arxiv_id, findings in sorted(papers.items()):
-        split["test" if test_paper(arxiv_id) else "train"] += pairs_of(findings)
-    rows = {name: features(pairs, verifier) for name, pairs in split.items()}
-    results = [(rule, measure(rows["train"], rule)) for rule in grid()]
-    ok = [r for r in results if r[1]["precision"] >= MIN_PRECISION]
-    shipped = RestateThresholds()
-    rule = {
-        "same": shipped.same,
-        "near": shipped.near,
-        "entail": shipped.entail,
-        "entail_one_way": 1.01,  # never: the shipped rule needs entailment both ways
-        "figures_near": shipped.figures_near,
-        "wording_near": shipped.wording_near,
-        "wording_share": shipped.wording_share,
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--min-precision", type=float, default=0.75)
+    args = ap.parse_args()
+    data = load_pairs()
+    x = {k: np.vstack([d[1] for d in v]) for k, v in data.items()}
+    y = {k: np.concatenate([d[2] for d in v]) for k, v in data.items()}
+    groups = np.concatenate([[d[0]] * len(d[2]) for d in data["train"]])
+    cv = {}
+    for c in C_GRID:
+        oof = np.zeros(len(y["train"]))
+        for tr, te in GroupKFold(n_splits=5).split(x["train"], y["train"], groups):
+            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+            oof[te] = lr.fit(x["train"][tr], y["train"][tr]).predict_proba(x["train"][te])[:, 1]
+        recall, threshold = best_threshold(oof, y["train"], args.min_precision)
+        cv[c] = {"recall": round(recall, 3), "threshold": threshold, "oof": oof}
+        print(f"C={c}: out-of-fold recall {recall:.3f} at precision >= {args.min_precision}")
+    c = max(C_GRID, key=lambda k: (cv[k]["recall"], -k))
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x["train"], y["train"])
+    threshold = cv[c]["threshold"]
+    coef = dict(zip(FEATURES, lr.coef_[0].round(4).tolist(), strict=True))
+    spec = {
+        "about": "training/fit_restatements.py: logistic regression over synth.claims.pair_model "
+        "features, fitted on the restatements of tests/fixtures/key_findings.json (training "
+        "papers); a pair is one finding when its logit >= threshold_logit",
+        "coef": coef,
+        "intercept": round(float(lr.intercept_[0]), 4),
+        "threshold_logit": round(float(np.log(threshold / (1 - threshold))), 4),
+        "C": c,
+        "min_precision": args.min_precision,
     }
-    if ok:
-        rule = max(ok, key=lambda r: (r[1]["recall"], r[1]["precision"]))[0]
-    frontier = []
-    for r, m in sorted(results, key=lambda z: (-z[1]["precision"], -z[1]["recall"])):
-        if not frontier or m["recall"] > frontier[-1]["train"]["recall"]:
-            frontier.append({"rule": r, "train": m})
+    MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
+    MODEL_FILE.write_text(json.dumps(spec, indent=2) + "\n")
     figures = {
         "about": "training/fit_restatements.py on tests/fixtures/key_findings.json",
-        "min_precision": MIN_PRECISION,
-        "pairs": {k: {"all": len(r), "restatements": int(r[:, -1].sum())} for k, r in rows.items()},
-        "grid_reaches_min_precision": bool(ok),
-        "rule": rule,
-        "train": measure(rows["train"], rule),
-        "test": measure(rows["test"], rule),
-        "train_frontier": frontier,
+        "min_precision": args.min_precision,
+        "pairs": {k: {"all": len(v), "restatements": int(v.sum())} for k, v in y.items()},
+        "cross_validated": {str(k): {"recall": v["recall"]} for k, v in cv.items()},
+        "chosen_C": c,
+        "train_out_of_fold": measure(cv[c]["oof"] >= threshold, y["train"]),
+        "test": measure(lr.predict_proba(x["test"])[:, 1] >= threshold, y["test"]),
+        "coef": coef,
     }
     EVAL.write_text(json.dumps(figures, indent=2) + "\n")
-    print(json.dumps({k: figures[k] for k in ("rule", "train", "test")}, indent=2))
+    print(json.dumps({k: figures[k] for k in ("chosen_C", "train_out_of_fold", "coef")}))
 
 
 if __name__ == "__main__":

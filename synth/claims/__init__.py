@@ -10,8 +10,8 @@ Example:
     ['result', 'contribution', ...]
 
 Modules: ``cues`` (cue words, shape tests, non-claim rules), ``features`` (classifier
-inputs), ``classifier`` (the fitted model), ``restate`` (grouping restatements), ``extract``
-(the steps put together).
+inputs), ``classifier`` (the fitted model), ``pair_model`` (whether two sentences state one
+finding), ``restate`` (grouping restatements with it), ``extract`` (the steps put together).
 """
 
 from synth.claims.classifier import ClaimClassifier, load_classifier
@@ -38,19 +38,14 @@ from synth.claims.extract import (
 )
 from synth.claims.features import Place, hand_features
 from synth.claims.nonclaim import non_claim_reason
-from synth.claims.restate import (
-    RestateThresholds,
-    restated_by,
-    restatement_groups,
-    verifier_entailment,
-)
+from synth.claims.pair_model import paper_idf
+from synth.claims.restate import restated_by, restatement_groups
 
 __all__ = [
     "NUMBER",
     "ClaimClassifier",
     "ExtractedClaim",
     "Place",
-    "RestateThresholds",
     "Restatement",
     "about_others",
     "candidates",
@@ -65,11 +60,11 @@ __all__ = [
     "model_name",
     "non_claim_reason",
     "one_per_finding",
+    "paper_idf",
     "quotable",
     "restated_by",
     "restatement_groups",
     "section_category",
     "section_weight",
     "select_claims",
-    "verifier_entailment",
 ]

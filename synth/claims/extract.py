@@ -17,7 +17,7 @@ Steps, each a small function:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,7 +33,8 @@ from synth.claims.cues import (
 )
 from synth.claims.features import Place
 from synth.claims.nonclaim import non_claim_reason
-from synth.claims.restate import EntailFn, RestateThresholds, restated_by, restatement_groups
+from synth.claims.pair_model import paper_idf
+from synth.claims.restate import restated_by, restatement_groups
 from synth.store.papers import SentenceRow
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -126,8 +127,8 @@ def _in_abstract(claim: ExtractedClaim) -> bool:
 def one_per_finding(
     claims: Sequence[ExtractedClaim],
     vectors: np.ndarray,
-    entail_fn: EntailFn | None,
-    thresholds: RestateThresholds | None = None,
+    idf: Mapping[str, float],
+    merge_above: float = 1.01,
 ) -> tuple[list[ExtractedClaim], np.ndarray]:
     """The clearest statement of each finding, carrying the paper's other statements of it.
 
@@ -138,10 +139,15 @@ def one_per_finding(
     earlier.
     """
     texts = [c.original for c in claims]
-    groups = restatement_groups(texts, vectors, entail_fn, thresholds or RestateThresholds())
+    clearest = sorted(
+        range(len(claims)),
+        key=lambda i: (not _in_abstract(claims[i]), -claims[i].probability, i),
+    )
+    rank = {i: r for r, i in enumerate(clearest)}
+    groups = restatement_groups(texts, vectors, idf, merge_above=merge_above, priority=clearest)
     out, rows = [], []
     for group in groups:
-        best = max(group, key=lambda i: (_in_abstract(claims[i]), claims[i].probability, -i))
+        best = min(group, key=rank.__getitem__)
         others = tuple(
             Restatement(c.sentence.id, c.original, c.sentence.section, c.sentence.page)
             for c in (claims[i] for i in group if i != best)
@@ -185,29 +191,25 @@ def extract_claims(
     question_vector: np.ndarray | None,
     limit: int,
     dedup_threshold: float,
-    entail_fn: EntailFn | None = None,
 ) -> list[ExtractedClaim]:
     """The paper's claims: classified, one per finding, the strongest ``limit`` of them.
 
-    ``entail_fn`` (e.g. :func:`synth.claims.restate.verifier_entailment`) lets paraphrased
-    restatements be grouped; without it only near-identical ones (cosine >=
-    ``dedup_threshold``) are.
+    Claims at cosine ``dedup_threshold`` or more are always merged; others when the pair model
+    (:mod:`synth.claims.pair_model`) finds they state one finding.
     """
     name = model_name(title, abstract)
     found, vectors = candidates(sentences, name, embed_fn)
     if not found:
         return []
-    thresholds = RestateThresholds(same=dedup_threshold)
-    merged, vectors = one_per_finding(found, vectors, entail_fn, thresholds)
+    idf = paper_idf([s.text for s in sentences])
+    merged, vectors = one_per_finding(found, vectors, idf, merge_above=dedup_threshold)
     relevance = vectors @ question_vector if question_vector is not None else None
     chosen = _strongest(merged, relevance, limit)
     kept = [merged[i] for i in chosen]
-    if entail_fn is None:
-        return kept
     # Restatements among the paper's other sentences are looked for only for the claims kept
-    # (they do not change which are kept): half the NLI pairs of this step went to claims that
-    # were then dropped. Sentences the classifier weighed stay out of "other" either way.
-    return with_restatements(kept, vectors[chosen], sentences, name, embed_fn, entail_fn, merged)
+    # (they do not change which are kept). Sentences the classifier weighed stay out of
+    # "other" either way.
+    return with_restatements(kept, vectors[chosen], sentences, name, embed_fn, idf, merged)
 
 
 def with_restatements(
@@ -216,7 +218,7 @@ def with_restatements(
     sentences: Sequence[SentenceRow],
     name: str | None,
     embed_fn: EmbedFn,
-    entail_fn: EntailFn,
+    idf: Mapping[str, float],
     candidates: Sequence[ExtractedClaim] = (),
 ) -> list[ExtractedClaim]:
     """Add the paper's other statements of each claim's finding among the sentences the hard
@@ -235,7 +237,7 @@ def with_restatements(
         vectors,
         [s.text for s in others],
         embed_fn([s.text for s in others]),
-        entail_fn,
+        idf,
     )
     out = list(claims)
     for i, js in found.items():
