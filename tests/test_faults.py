@@ -149,6 +149,19 @@ def test_api_url_setting_reaches_search_metadata_and_probe(arxiv, fast, monkeypa
     assert len(arxiv.requests) == 3
 
 
+def test_names_decoded_twice_in_a_recorded_feed_are_repaired(arxiv, fast):
+    # This recorded response spells "Sébastien Lafond" as "SÃ©bastien Lafond" (its UTF-8 bytes
+    # read as Latin-1 and encoded again); a report must not print that.
+    feed = _feed("q_testing_s20_m10_348a237fecab.xml")
+    assert "SÃ©bastien".encode() in feed
+    arxiv.behaviour = reply(200, feed)
+    papers = search("all:testing", 10, settings=fast)
+    authors = [a for p in papers for a in p.authors]
+    assert "Sébastien Lafond" in authors
+    text = " ".join([*authors, *(p.title for p in papers), *(p.abstract for p in papers)])
+    assert "Ã" not in text and "â€" not in text
+
+
 def test_unreachable_mirror_is_named(tmp_path):
     settings = Settings(
         offline=False, retrieve=RetrieveSettings(api_url="http://127.0.0.1:9/api/query")

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import arxiv
+import ftfy
 import requests
 from arxiv import _feed  # the package's own parser, so our pages parse exactly like its pages
 
@@ -267,7 +268,7 @@ def _to_meta(result: arxiv.Result) -> PaperMeta | None:
         arxiv_id=arxiv_id,
         version=version,
         title=_collapse(result.title),
-        authors=[author.name for author in result.authors],
+        authors=[_collapse(author.name) for author in result.authors],
         year=published.year if published else None,
         categories=list(result.categories),
         abstract=_collapse(result.summary),
@@ -277,4 +278,8 @@ def _to_meta(result: arxiv.Result) -> PaperMeta | None:
 
 
 def _collapse(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Whitespace collapsed, and text that was decoded twice repaired ("SÃ©bastien" ->
+    "Sébastien": recorded arXiv feeds carry such names). ``ftfy.fix_encoding`` changes only
+    what decodes to more plausible text; it leaves correct Unicode, quotes and ligatures alone.
+    """
+    return " ".join(ftfy.fix_encoding(text or "").split())
