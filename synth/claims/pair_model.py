@@ -17,9 +17,9 @@ A logistic regression over what two statements of one finding share, fitted by
 * ``len_ratio``: the shorter sentence's length over the longer's.
 
 The NLI model's entailment both ways was a feature too, and dropped: on the same pairs it added
-no recall at any precision (``training/claims/restate_model_eval.json``), and it cost most of the
-NLI of a first report. Everything is computed for all pairs at once with matrix products; the
-figure test (which parses with pint) runs only for pairs it could decide.
+no recall at any precision (``training/claims/restate_model_eval.json``), and its pairs were a
+large share of a first report's NLI. Everything is computed for all pairs at once with matrix
+products; the figure test (which parses with pint) runs only for pairs it could decide.
 """
 
 from __future__ import annotations
@@ -174,10 +174,15 @@ def finding_logits(
         return logits
     undecided = np.argwhere((logits < model.threshold) & (logits + lift >= model.threshold))
     figures_a: dict[int, frozenset[float]] = {}
-    figures_b: dict[int, frozenset[float]] = {}
+    figures_b = figures_a if texts_b is texts_a else {}
+
+    def figures(cache: dict[int, frozenset[float]], texts: Sequence[str], i: int):
+        if i not in cache:
+            cache[i] = telling_figures(texts[i])
+        return cache[i]
+
     for i, j in undecided:
-        fa = figures_a.setdefault(int(i), telling_figures(texts_a[i]))
-        fb = figures_b.setdefault(int(j), telling_figures(texts_b[j])) if fa else frozenset()
-        if fa & fb:
+        fa = figures(figures_a, texts_a, int(i))
+        if fa and fa & figures(figures_b, texts_b, int(j)):
             logits[i, j] += lift
     return logits
