@@ -3,7 +3,7 @@
 ``tests/fixtures/key_findings.json`` lists 4 key findings of every shared arXiv paper, written
 down from the PDFs by reading them (each with the paper's own sentence and the other sentences
 that restate it). This script ingests the PDFs into a throw-away database, runs the same
-extraction as ``synth report`` (classifier, one claim per finding with the shipped verifier,
+extraction as ``synth report`` (classifier, one claim per finding with the pair model,
 the report's claims-per-paper limit, no question) and counts, per finding:
 
 * found: a kept claim is one of the finding's sentences, or lists one as a restatement;

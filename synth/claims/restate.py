@@ -8,7 +8,8 @@ sentences state one finding is decided by a small fitted pair model
 shared figure); ``training/fit_restatements.py`` fits and measures it on restatements written
 down by hand.
 
-Groups are the connected components of that relation (within one paper only).
+Groups form around their clearest statement (see :func:`restatement_groups`), within one
+paper only.
 """
 
 from __future__ import annotations
