@@ -23,7 +23,7 @@ from synth.claims import (
     quotable,
     restatement_groups,
 )
-from synth.claims.pair_model import PairModel, paper_idf
+from synth.claims.pair_model import FEATURES, PairModel, paper_idf
 from synth.claims.restate import MOST_LISTED, restated_by
 from synth.embed import embed
 from synth.store.models import Paper
@@ -241,7 +241,7 @@ def test_paraphrased_restatements_are_grouped_distinct_findings_are_not():
 
 def _cosine_only(threshold: float) -> PairModel:
     """A pair model reading the cosine only: one finding at cosine >= ``threshold``."""
-    coef = dict.fromkeys(("cos", "tfidf", "idf_share", "share", "figure", "len_ratio"), 0.0)
+    coef = dict.fromkeys(FEATURES, 0.0)
     return PairModel(coef | {"cos": 10.0}, -10.0 * threshold, 0.0)
 
 
@@ -404,8 +404,7 @@ def test_the_shipped_pair_model_gives_the_published_restatement_figures(corpus_d
             rows = paper_rows(
                 pairs, [r.text for r in paper_sentences(session, [paper.id])[paper.id]]
             )
-            coef = np.array([model.coef[k] for k in ("cos", "tfidf", "idf_share", "share",
-                                                     "figure", "len_ratio")])  # fmt: skip
+            coef = np.array([model.coef[k] for k in FEATURES])
             preds += list(rows @ coef + model.intercept >= model.threshold)
             gold += [y for *_, y in pairs]
     published = json.loads(EVAL.read_text())["test"]
