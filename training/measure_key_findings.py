@@ -63,28 +63,22 @@ def states(claim, sentences: list[str]) -> tuple[bool, bool]:
 def score_paper(claims, findings: list[dict]) -> list[dict]:
     """Per finding: found, how many kept claims state it, and whether a kept claim that states
     or lists it states or lists another finding too (two findings merged into one claim)."""
-    covers = []  # per kept claim: the findings it states or lists
-    for c in claims:
-        covers.append(
-            {
-                k
-                for k, f in enumerate(findings)
-                if any(states(c, [f["sentence"], *f.get("also_stated", [])]))
-            }
-        )
-    out = []
-    for k, f in enumerate(findings):
-        sentences = [f["sentence"], *f.get("also_stated", [])]
-        hits = [states(c, sentences) for c in claims]
-        out.append(
-            {
-                "gist": f["gist"],
-                "found": any(own or listed for own, listed in hits),
-                "claims_stating_it": sum(own for own, _ in hits),
-                "merged_with_another": any(k in cov and len(cov) > 1 for cov in covers),
-            }
-        )
-    return out
+    # hits[k][c]: (claim c is one of finding k's sentences, claim c lists one of them)
+    hits = [
+        [states(c, [f["sentence"], *f.get("also_stated", [])]) for c in claims] for f in findings
+    ]
+    covered = [sum(any(row[c]) for row in hits) for c in range(len(claims))]
+    return [
+        {
+            "gist": f["gist"],
+            "found": any(own or listed for own, listed in row),
+            "claims_stating_it": sum(own for own, _ in row),
+            "merged_with_another": any(
+                any(hit) and n > 1 for hit, n in zip(row, covered, strict=True)
+            ),
+        }
+        for f, row in zip(findings, hits, strict=True)
+    ]
 
 
 def summary(rows: list[dict]) -> dict:

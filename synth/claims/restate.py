@@ -58,7 +58,9 @@ def restatement_groups(
         return []
     model = model or load_pair_model()
     logits = finding_logits(texts, vectors, texts, vectors, idf, model)
-    logits = np.maximum(logits, logits.T)  # the pair's features are symmetric but for figures
+    # Every feature is symmetric; the float products may differ in the last bit, and the larger
+    # of the two keeps a pair's decision independent of which sentence came first.
+    logits = np.maximum(logits, logits.T)
     logits[vectors @ vectors.T >= merge_above] = np.inf
     leaders: list[int] = []
     groups: dict[int, list[int]] = {}
