@@ -44,7 +44,18 @@ _NON_CLAIM = (
             r"^In (?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.|[Tt]ab\.) [\dA-Z]+(?:(?:,| and) [\dA-Z]+)*"
             r",? we (?:report|present|show|list|summari[sz]e|give|exhibit|display|plot|compare|"
             r"investigate|study|examine|analy[sz]e|explore|provide|evaluate)\b"
-            r"(?! that\b)"
+            r"(?! that\b)|"
+            # "We show the test error rates on the larger datasets in Table 3.": a sentence whose
+            # only news is where the numbers are; one that says what they show is left alone.
+            r"^(?:Here,? |Finally,? )?[Ww]e (?:also )?(?:report|present|show|list|summari[sz]e|"
+            r"give|provide|display|plot|include)\w* "
+            r"(?![^.]*\b(?:that|outperform\w*|improv\w*|better|worse|gains?)\b)[^.]{0,140}\bin "
+            r"(?:[Tt]ables?|[Ff]igures?|[Ff]igs?\.|[Tt]ab\.|(?:the )?[Aa]ppendix)\s*[\dA-Z]*"
+            r"(?:\.\d+)?(?: and \d+)?\s*\.?$|"
+            # "This shows the MNLI accuracy after fine-tuning ...": a caption's description.
+            r"^(?:This|It|The (?:figure|table|plot|graph)) (?:shows|plots|lists|reports|depicts|"
+            r"illustrates) the (?:[\w-]+ ){0,3}(?:accurac(?:y|ies)|scores?|results?|performance|"
+            r"error rates?|F1|BLEU|perplexit(?:y|ies)|numbers|curves?|distribution|values?)\b"
         ),
     ),
     (
@@ -58,7 +69,10 @@ _NON_CLAIM = (
     (
         "acknowledgement",
         re.compile(
-            r"\b(?:we (?:thank|are grateful|gratefully acknowledge)|thanks? (?:to )?(?-i:[A-Z])|"
+            r"\b(?:we (?:would (?:also )?like to |wish to )?(?:also )?(?:thank|acknowledge)\b|"
+            r"we are grateful|gratefully acknowledge|thanks? (?:also )?(?:to )?(?-i:[A-Z])|"
+            r"(?:helpful|insightful|valuable|fruitful) (?:discussions?|comments|feedback|"
+            r"suggestions)|"
             r"(?:was|is) (?:partially |partly )?(?:supported|funded) by|equal contribution|"
             r"(?:spent|designed and implemented|was responsible for)\b[^.]{0,80}\b(?:days|nights|"
             r"code ?base|tensor2tensor)|work (?:was )?(?:performed|done) while)",
@@ -111,7 +125,11 @@ _NON_CLAIM = (
             r"software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
             r"(?:is|are|will be) (?:publicly |freely |openly |now )?(?:available|released)\b|"
             r"\b(?:code|models?|data ?sets?|implementation|software|weights|checkpoints|these|"
-            r"it)\b[^.]{0,40}\bavailable (?:at|from|on|to download)\b",
+            r"it)\b[^.]{0,40}\bavailable (?:at|from|on|to download)\b|"
+            # "We make all code for training ... publicly available", "We open-source our models."
+            r"\bwe (?:also )?(?:make|made|have made|will make|release|released|have released|"
+            r"will release|open-?source)\b[^.]{0,100}\b(?:available|public(?:ly)?|open-?source)\b|"
+            r"^we (?:also )?(?:release|open-?source) (?:our|the|all)\b",
             re.IGNORECASE,
         ),
     ),
@@ -135,8 +153,14 @@ _NON_CLAIM = (
         # state of the field, not this paper's finding (a sentence with "we" is left alone).
         "background",
         re.compile(
-            r"^(?:Recent(?:ly)?|In recent years|Over the (?:past|last) (?:few )?(?:years|decade))"
-            r"\b(?![^.]*\b(?:[Ww]e|[Oo]ur)\b)"
+            # "It has been known for many years that ...", "Previous work has also shown ...".
+            r"^(?:Recent(?:ly)?|In recent years|Over the (?:past|last) (?:few )?(?:years|decade)|"
+            r"It (?:has (?:long )?been |is (?:well[- ]|widely |generally )?)(?:known|established|"
+            r"shown|observed|argued|demonstrated|reported)|"
+            r"(?:Previous|Prior|Existing|Earlier|Past|Much) (?:work|works|studies|research|"
+            r"approaches|methods|efforts)|(?:Many|Several|Some|Most) (?:previous |prior |recent |"
+            r"existing )?(?:works|studies|researchers|authors|approaches))"
+            r"\b(?![^.]*\b(?:[Ww]e|[Oo]ur|[Uu]s)\b)"
         ),
     ),
 )
