@@ -228,7 +228,14 @@ def run_report(
     timings["claims"] = time.perf_counter() - t
 
     to_check = [
-        ClaimToCheck(c.text, paper.arxiv_id, c.sentence.id, c.original) for c, paper in claims
+        ClaimToCheck(
+            c.text,
+            paper.arxiv_id,
+            c.sentence.id,
+            c.original,
+            frozenset(r.sentence_id for r in c.restatements),
+        )
+        for c, paper in claims
     ]
     verdicts = verify_against(
         session, to_check, passages_of(papers, sentences), settings, progress, timings

@@ -105,6 +105,7 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "evaluation protocol",
         ),
         ("For reference, the best human evaluator scores 31.7 ROUGE-1.", "evaluation protocol"),
+        ("We use the F1 version of ROUGE [25] as the evaluation metric.", "evaluation protocol"),
         # how to read a metric is not a gain (1801.06146), and a pointer that says what a
         # table examines (1901.07291)
         (

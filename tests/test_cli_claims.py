@@ -295,6 +295,51 @@ def test_reverify_keeps_old_verdicts_and_adds_the_new_models(settings, session, 
     assert {r["model"] for r in listed} == {str(model)}
 
 
+def test_reverify_never_counts_a_stored_restatement_as_support(
+    settings, session, ingested, tmp_path
+):
+    """Re-checking a stored claim keeps its listed restatements out of its support."""
+    sentences = session.exec(
+        select(Sentence).where(Sentence.paper_id == ingested.id).order_by(Sentence.ordinal)
+    ).all()
+    claim = next(s for s in sentences[10:] if not any(ch.isdigit() for ch in s.text))
+    others = tuple(
+        {"sentence_id": s.id, "text": s.text, "section": None, "page": s.page}
+        for s in sentences
+        if s.id != claim.id
+    )
+    stored = save_run(
+        session,
+        kind="report",
+        question="sentence representations",
+        model="old-model",
+        settings={},
+        stats={},
+        papers=[(ingested.id, 1.0)],
+        claims=[
+            ClaimRecord(
+                claim.text,
+                claim.text,
+                paper_id=ingested.id,
+                sentence_id=claim.id,
+                page=claim.page,
+                restatements=others,
+            )
+        ],
+        verdicts=[verdict(SUPPORTED, 0.9, sentences[3].text, ingested)],
+        thresholds=Thresholds(),
+    )
+    labels = {0: "contradiction", 1: "entailment", 2: "neutral"}
+    model = make_tiny_nli_model(tmp_path / "tiny", labels, favour="entailment")
+    db = {"url": settings.database_url}
+    result = invoke(db, "reverify", "--run", str(stored.run_id), "--model", str(model))
+    assert result.exit_code == 0, result.output
+    detail = json.loads(invoke(db, "claims", "show", str(stored.claim_ids[0])).stdout)
+    newest = detail["verifications"][1]
+    assert newest["evidence"] and {e["tier"] for e in newest["evidence"]} == {"restatement"}
+    assert newest["verdict"] == NOT_ENOUGH_INFO
+
+
 def test_reverify_needs_a_model_and_a_known_run(db):
     assert invoke(db, "reverify").exit_code != 0
     result = invoke(db, "reverify", "--run", "999", "--model", "some/model")

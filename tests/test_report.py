@@ -54,6 +54,20 @@ def test_no_evidence_is_its_own_claim(report_run):
             assert normalise(e.passage.text) != normalise(claim.original)
 
 
+def test_a_listed_restatement_is_never_support(report_run):
+    """A sentence the report lists under "also stated in" is not also shown as the claim's
+    support: extraction judged it the same finding, so it shows nothing new."""
+    _, _, result = report_run
+    listed = 0
+    for (claim, _), verdict in zip(result.claims, result.verdicts, strict=True):
+        restated = {r.sentence_id for r in claim.restatements}
+        for e in verdict.evidence:
+            if e.passage.sentence_id in restated:
+                listed += 1
+                assert e.tier == "restatement", (claim.text, e.passage.text)
+    assert listed  # the papers do restate some claims among their evidence candidates
+
+
 def test_verdict_and_confidence_agree(report_run):
     _, _, result = report_run
     seen = {v.verdict for v in result.verdicts}

@@ -66,6 +66,27 @@ def test_heading_broken_over_two_lines_is_joined():
     assert found[4].name == "Experiments"
 
 
+def test_a_run_in_acknowledgements_heading_is_a_section_of_its_own():
+    # UniLM (1905.03197) sets "Acknowledgement" in bold at the start of its paragraph's line.
+    lines = [
+        "Abstract",
+        "Text.",
+        "4 Conclusion",
+        "We propose UNILM.",
+        "Acknowledgement We would like to acknowledge Shiyue Zhang for the helpful",
+        "talks.",
+    ]
+    found = find_headings(lines)
+    assert found[4] == Heading(
+        None,
+        "Acknowledgement",
+        "body",
+        1,
+        "We would like to acknowledge Shiyue Zhang for the helpful",
+    )
+    assert 5 not in found and 3 not in found
+
+
 def test_a_paper_with_unnumbered_headings_asks_for_fonts():
     intro_only = {
         0: Heading(None, "Abstract", "abstract"),

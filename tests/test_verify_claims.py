@@ -65,6 +65,15 @@ def test_tiers_tell_restatements_citations_and_body_apart():
     assert cites_other_work(citing)
     assert tier_of(CLAIM, "1901.07291", citing, "1911.02116", "body", 0.9) == CITATION
     assert tier_of(CLAIM, "1901.07291", abstract, "1911.02116", "body", 0.9) == CROSS_PAPER
+    # a sentence claim extraction grouped with the claim is a restatement, in whatever words
+    intro = "A key contribution of our work is a new objective that improves XNLI accuracy."
+    assert tier_of(CLAIM, "1901.07291", intro, "1901.07291", "body 1 Introduction", 0.6) == (
+        SAME_PAPER
+    )
+    assert (
+        tier_of(CLAIM, "1901.07291", intro, "1901.07291", "body 1 Introduction", 0.6, listed=True)
+        == RESTATEMENT
+    )
 
 
 def test_a_restatement_never_supports_and_another_subject_never_refutes():

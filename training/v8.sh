@@ -9,7 +9,7 @@
 #   Stage 2: the shipped model's second-stage mixture (model card), class-weighted, 2 epochs,
 #            with a small replay of the rewrites and of the harder NLI sets.
 # Resumable: run it again and each stage continues from its last checkpoint (every 100 steps).
-#   nohup bash training/v8.sh > training/runs/v8.log 2>&1 &
+#   nohup bash training/v8.sh >> training/runs/v8.log 2>&1 &   (">>": a resumed run appends)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f training/splits/train.jsonl ] || python training/data.py

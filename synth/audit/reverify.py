@@ -43,6 +43,11 @@ def _previous_verdicts(session: Session, claim_ids: list[int]) -> dict[int, str]
     return out
 
 
+def restatement_ids(claim: Claim) -> frozenset[int]:
+    """The sentences stored as the claim's restatements (never its support when re-checked)."""
+    return frozenset(r["sentence_id"] for r in claim.restatements or [] if "sentence_id" in r)
+
+
 def reverify_run(
     session: Session, settings: Settings, run: Run, result: ReverifyResult, progress: Progress
 ) -> None:
@@ -61,7 +66,8 @@ def reverify_run(
     else:  # a report's claims come from its papers: their own sentences are excluded
         key = {p.id: p.arxiv_id for p in papers}
         to_check = [
-            ClaimToCheck(c.text, key.get(c.paper_id), c.sentence_id, c.original) for c in claims
+            ClaimToCheck(c.text, key.get(c.paper_id), c.sentence_id, c.original, restatement_ids(c))
+            for c in claims
         ]
         passages = passages_of(papers, sentences)
         verdicts = verify_against(session, to_check, passages, settings, progress)

@@ -102,7 +102,10 @@ _NON_CLAIM = (
             r"^The (?:performance |evaluation )?metrics? (?:is|are|varies|vary|differs?)\b|"
             # "For fair comparison, we set the dimension ...", "For reference, the best human
             # evaluator scores 31.7 ROUGE-1.": how the comparison is made, or a reference point.
-            r"\bfor (?:a )?fair(?:er)? comparison\b|^(?:For|As a) (?:reference|comparison),",
+            r"\bfor (?:a )?fair(?:er)? comparison\b|^(?:For|As a) (?:reference|comparison),|"
+            # "We use the F1 version of ROUGE [25] as the evaluation metric for both datasets."
+            r"\bas (?:the|our) (?:\w+ )?(?:evaluation )?metrics?\b|^We (?:use|used|adopt|employ|"
+            r"follow)\b[^.]{0,80}\bevaluation (?:metrics?|protocol|script|setup|procedure)\b",
             re.IGNORECASE,
         ),
     ),

@@ -21,6 +21,10 @@ _NUMBERED = re.compile(
 )
 _ROMAN = re.compile(r"^(?P<num>[IVX]{1,5})\.\s+(?P<name>[A-Z].*)$")
 _INLINE_ABSTRACT = re.compile(r"^(?:Abstract|ABSTRACT)\s*[.:—–-]\s*(?P<rest>[A-Z].*)$")
+# A run-in acknowledgements heading: "Acknowledgement We would like to acknowledge ..."
+_INLINE_THANKS = re.compile(
+    r"^(?P<name>Acknowledge?ments?|ACKNOWLEDGE?MENTS?)\s*[.:—–-]?\s+(?P<rest>[A-Z].*)$"
+)
 _ROMAN_VALUES = {r: i for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split(), 1)}
 UNNUMBERED = {
     "abstract": "abstract",
@@ -257,6 +261,9 @@ def _is_abstract(line: str) -> bool:
 
 
 def _unnumbered(line: str) -> Heading | None:
+    thanks = _INLINE_THANKS.match(line)
+    if thanks:
+        return Heading(None, title_case(thanks["name"]), "body", 1, thanks["rest"])
     if len(line) > 40:
         m = _INLINE_ABSTRACT.match(line)
         return Heading(None, "Abstract", "abstract", 1, m["rest"]) if m else None

@@ -41,6 +41,8 @@ class ClaimToCheck:
     paper_key: str | None  # arXiv id of the claim's paper (None for an unattributed claim)
     sentence_id: int | None = None  # its own sentence, excluded
     original: str | None = None  # its original wording; copies of it are excluded
+    # sentences claim extraction judged to state the same finding: restatements, not support
+    restatement_ids: frozenset[int] = frozenset()
 
 
 def score_claims(
@@ -118,6 +120,7 @@ def score_claims(
                         passage.paper_key,
                         f"{passage.section_kind} {passage.section}",
                         sim,
+                        listed=passage.sentence_id in c.restatement_ids,
                     ),
                     subject=subject_overlap(c.text, passage.nli_text),
                     window=window,

@@ -69,13 +69,20 @@ def tier_of(
     sentence_paper: str,
     section: str,
     similarity: float,
+    *,
+    listed: bool = False,
 ) -> str:
-    """The tier of one evidence sentence for one claim (see the module docstring)."""
+    """The tier of one evidence sentence for one claim (see the module docstring).
+
+    ``listed``: claim extraction already grouped the sentence with the claim as a statement of
+    the same finding; the report lists it among the claim's restatements, so it must not also
+    count as the claim's support.
+    """
     if claim_paper is None:
         return CITATION if cites_other_work(sentence) else SOURCE
     if sentence_paper != claim_paper:
         return CITATION if cites_other_work(sentence) else CROSS_PAPER
-    if restates(claim, sentence, similarity):
+    if listed or restates(claim, sentence, similarity):
         return RESTATEMENT
     if cites_other_work(sentence):
         return CITATION

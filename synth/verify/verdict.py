@@ -10,7 +10,8 @@ Rules, calibrated in ``training/calibrate_verdicts.py`` and documented in the RE
 * SUPPORTED when the best P(entailment) reaches the support threshold; REFUTED when the best
   P(contradiction) reaches the refute threshold; when both do, the side whose evidence is more
   similar to the claim wins (spurious contradictions come from loosely related sentences);
-  otherwise NOT_ENOUGH_INFO.
+  otherwise NOT_ENOUGH_INFO. A restatement of the claim in its own paper (tier
+  ``restatement``) is shown but never decides: a paper repeating itself shows nothing.
 * The confidence is the probability of the verdict given: P(entailment) of the best supporting
   pair, P(contradiction) of the best refuting pair, or for NOT_ENOUGH_INFO the probability that
   the strongest pair decides nothing (1 - max of the two). Thresholds are >= 0.5, so a decided
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from synth import figures
 from synth.settings import VerifySettings
 from synth.verify.model import NliScores
+from synth.verify.tiers import RESTATEMENT
 
 SUPPORTED, REFUTED, NOT_ENOUGH_INFO = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
 FIGURES_OK, FIGURES_MISSING, FIGURES_DIFFER = figures.OK, figures.MISSING, figures.DIFFERS
@@ -151,6 +153,12 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
     """The verdict of a claim given its scored candidate evidence (see the module docstring)."""
     if not evidence:
         return Verdict(NOT_ENOUGH_INFO, 1.0, "no candidate evidence in the sources", [])
+    # A restatement of the claim in its own paper shows nothing: shown last, never decisive.
+    restated = [e for e in evidence if e.tier == RESTATEMENT]
+    evidence = [e for e in evidence if e.tier != RESTATEMENT]
+    if not evidence:
+        reason = "only restated elsewhere in its own paper; nothing else shows it"
+        return Verdict(NOT_ENOUGH_INFO, 1.0, reason, restated)
     best_support = max(evidence, key=lambda e: e.scores.entailment)
     best_refute = max(evidence, key=lambda e: e.refute_prob)
     support, refute = best_support.scores.entailment, best_refute.refute_prob
@@ -160,11 +168,11 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
         # related sentence ("we focus on classification") must not outvote the claim's restatement.
         supported = best_support.similarity >= best_refute.similarity
     if supported:
-        ordered = sorted(evidence, key=lambda e: -e.scores.entailment)
+        ordered = sorted(evidence, key=lambda e: -e.scores.entailment) + restated
         where = "another paper" if best_support.cross_paper else "the same paper"
         return Verdict(SUPPORTED, support, f"entailed by evidence from {where}", ordered)
     if refuted:
-        ordered = sorted(evidence, key=lambda e: -e.refute_prob)
+        ordered = sorted(evidence, key=lambda e: -e.refute_prob) + restated
         if best_refute.number_conflict:
             reason = "the evidence gives different figures for the same thing"
         else:
@@ -172,7 +180,7 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
         if best_refute.cross_paper:
             reason += " (from another paper)"
         return Verdict(REFUTED, refute, reason, ordered)
-    ordered = sorted(evidence, key=lambda e: -e.similarity)
+    ordered = sorted([*evidence, *restated], key=lambda e: -e.similarity)
     conflict = any(e.number_conflict for e in evidence)
     reason = (
         "figures differ from the closest evidence"
