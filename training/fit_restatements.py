@@ -10,10 +10,12 @@ with word weights from the paper's own sentences (its PDF ingested into a throw-
 A logistic regression is fitted on the training papers; its regularisation and its decision
 threshold are chosen by grouped cross-validation (by paper): the highest out-of-fold recall at
 pair precision >= ``--min-precision`` (merging two distinct findings hides one of them, so
-precision comes first). The papers of the claim classifier's test split are never fitted or
-tuned on; their figures are the ones reported. Writes ``synth/models/restate-lr/model.json``
-(the artifact) and ``training/claims/restate_eval.json`` (the figures). Run from the repository
-root::
+precision comes first). Pairs whose figures conflict are never one finding (the product's veto,
+:func:`synth.claims.pair_model.figures_conflict`), here as in the product: the threshold is
+chosen, and the figures are measured, with that veto applied. The papers of the claim
+classifier's test split are never fitted or tuned on; their figures are the ones reported.
+Writes ``synth/models/restate-lr/model.json`` (the artifact) and
+``training/claims/restate_eval.json`` (the figures). Run from the repository root::
 
     python training/fit_restatements.py
 """
@@ -32,7 +34,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sqlmodel import Session, select
 
-from synth.claims.pair_model import FEATURES, MODEL_FILE, pair_features, paper_idf, telling_figures
+from synth.claims.pair_model import (
+    FEATURES,
+    MODEL_FILE,
+    figures_conflict,
+    pair_features,
+    paper_idf,
+    telling_figures,
+)
 from synth.embed import embed
 from synth.ingest import ingest
 from synth.settings import Settings
@@ -76,8 +85,14 @@ def paper_rows(pairs: list[tuple[str, str, int]], sentences: list[str]) -> np.nd
     return np.array(rows)
 
 
-def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray]]]:
-    """Per split, (paper, feature rows, labels) for every paper of the fixture."""
+def conflicts(pairs: list[tuple[str, str, int]]) -> np.ndarray:
+    """Whether each pair's figures conflict (vetoed as one finding, whatever the model says)."""
+    return np.array([figures_conflict(telling_figures(a), telling_figures(b)) for a, b, _ in pairs])
+
+
+def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]]:
+    """Per split, (paper, feature rows, labels, figure conflicts) for every paper of the
+    fixture."""
     papers = json.loads(FINDINGS.read_text())["papers"]
     out: dict[str, list] = {"train": [], "test": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +107,8 @@ def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray]]]:
                 pairs = pairs_of(papers[paper.arxiv_id])
                 split = "test" if test_paper(paper.arxiv_id) else "train"
                 y = np.array([p[2] for p in pairs])
-                out[split].append((paper.arxiv_id, paper_rows(pairs, sentences), y))
+                rows = paper_rows(pairs, sentences)
+                out[split].append((paper.arxiv_id, rows, y, conflicts(pairs)))
     return out
 
 
@@ -126,6 +142,7 @@ def main() -> None:
     data = load_pairs()
     x = {k: np.vstack([d[1] for d in v]) for k, v in data.items()}
     y = {k: np.concatenate([d[2] for d in v]) for k, v in data.items()}
+    vetoed = {k: np.concatenate([d[3] for d in v]) for k, v in data.items()}
     groups = np.concatenate([[d[0]] * len(d[2]) for d in data["train"]])
     cv = {}
     for c in C_GRID:
@@ -133,6 +150,7 @@ def main() -> None:
         for tr, te in GroupKFold(n_splits=5).split(x["train"], y["train"], groups):
             lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
             oof[te] = lr.fit(x["train"][tr], y["train"][tr]).predict_proba(x["train"][te])[:, 1]
+        oof[vetoed["train"]] = 0.0
         recall, threshold = best_threshold(oof, y["train"], args.min_precision)
         cv[c] = {"recall": round(recall, 3), "threshold": threshold, "oof": oof}
         print(f"C={c}: out-of-fold recall {recall:.3f} at precision >= {args.min_precision}")
@@ -155,11 +173,23 @@ def main() -> None:
     figures = {
         "about": "training/fit_restatements.py on tests/fixtures/key_findings.json",
         "min_precision": args.min_precision,
-        "pairs": {k: {"all": len(v), "restatements": int(v.sum())} for k, v in y.items()},
+        "pairs": {
+            k: {
+                "all": len(v),
+                "restatements": int(v.sum()),
+                "figures_conflict": {
+                    "restatements": int((vetoed[k] & (v == 1)).sum()),
+                    "distinct_findings": int((vetoed[k] & (v == 0)).sum()),
+                },
+            }
+            for k, v in y.items()
+        },
         "cross_validated": {str(k): {"recall": v["recall"]} for k, v in cv.items()},
         "chosen_C": c,
         "train_out_of_fold": measure(cv[c]["oof"] >= threshold, y["train"]),
-        "test": measure(lr.predict_proba(x["test"])[:, 1] >= threshold, y["test"]),
+        "test": measure(
+            (lr.predict_proba(x["test"])[:, 1] >= threshold) & ~vetoed["test"], y["test"]
+        ),
         "coef": coef,
     }
     EVAL.write_text(json.dumps(figures, indent=2) + "\n")

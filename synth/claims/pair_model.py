@@ -16,6 +16,11 @@ A logistic regression over what two statements of one finding share, fitted by
 * ``figure``: both report one figure that identifies a result (not a small count);
 * ``len_ratio``: the shorter sentence's length over the longer's.
 
+One rule overrides the model: two sentences that both report telling figures and share none
+(up to rounding: 68% and 67.8% agree) do not state one finding, whatever their words.
+"34.3 BLEU on WMT'16 German-English" and "38.5 BLEU on WMT'16 Romanian-English" are two
+results; merging them hides one, and a claim's restatements never count as its support.
+
 The NLI model's entailment both ways was a feature too, and dropped: on the same pairs it added
 no recall at any precision (``training/claims/restate_model_eval.json``), and its pairs were a
 large share of a first report's NLI. Everything is computed for all pairs at once with matrix
@@ -44,6 +49,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")  # "self-consistent", "3.6" a
 # Fewer shared words than this are no evidence: "The DAN encoder is trained similarly to the
 # Transformer based encoder" shares 3 of its 5 with a finding about transformer-based encoders.
 MIN_SHARED_WORDS = 4
+VETOED = -50.0  # the logit of a pair whose figures conflict (see figures_conflict)
 # Function words of four letters or more (shorter words never count as content words).
 _FUNCTION_WORDS = frozenset(
     "that this these those then than from with into onto over under also were been being their "
@@ -76,6 +82,34 @@ def telling_figures(text: str) -> frozenset[float]:
         for f in parse_figures(text)
         if not (float(f.value).is_integer() and abs(f.value) <= 10)
     )
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    if "e" in text:
+        return 4
+    return 0 if text.endswith(".0") else len(text.split(".", 1)[1])
+
+
+def figures_conflict(a: frozenset[float], b: frozenset[float]) -> bool:
+    """Both sentences report telling figures and none agree, each pair compared at the coarser
+    one's precision (a rounded restatement is the same figure).
+
+    >>> figures_conflict(frozenset({34.3}), frozenset({38.5}))
+    True
+    >>> figures_conflict(frozenset({68.0, 12.5}), frozenset({67.8}))
+    False
+    >>> figures_conflict(frozenset({34.3}), frozenset())
+    False
+    """
+    if not a or not b:
+        return False
+    for x in a:
+        for y in b:
+            places = min(_decimals(x), _decimals(y))
+            if round(x, places) == round(y, places):
+                return False
+    return True
 
 
 def paper_idf(texts: Sequence[str]) -> dict[str, float]:
@@ -164,15 +198,13 @@ def finding_logits(
     """A len(a) x len(b) matrix of the model's logits that a's sentence states b's finding
     (one finding when >= ``model.threshold``).
 
-    The shared-figure test (pint parsing) runs only where a shared figure would cross the
-    threshold; elsewhere the logit is given without it.
+    The figures (pint parsing) are read only for pairs they could decide: where a shared figure
+    would cross the threshold, and where conflicting figures would veto a pair above it
+    (:data:`VETOED`).
     """
     model = model or load_pair_model()
     logits = model.logits(pair_features(texts_a, vectors_a, texts_b, vectors_b, idf))
-    lift = model.coef["figure"]
-    if lift <= 0:
-        return logits
-    undecided = np.argwhere((logits < model.threshold) & (logits + lift >= model.threshold))
+    lift = max(model.coef["figure"], 0.0)
     figures_a: dict[int, frozenset[float]] = {}
     figures_b = figures_a if texts_b is texts_a else {}
 
@@ -181,8 +213,10 @@ def finding_logits(
             cache[i] = telling_figures(texts[i])
         return cache[i]
 
-    for i, j in undecided:
-        fa = figures(figures_a, texts_a, int(i))
-        if fa and fa & figures(figures_b, texts_b, int(j)):
+    for i, j in np.argwhere(logits + lift >= model.threshold):
+        fa, fb = figures(figures_a, texts_a, int(i)), figures(figures_b, texts_b, int(j))
+        if figures_conflict(fa, fb):
+            logits[i, j] = VETOED
+        elif logits[i, j] < model.threshold and fa & fb:
             logits[i, j] += lift
     return logits
