@@ -106,6 +106,12 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
         ),
         ("For reference, the best human evaluator scores 31.7 ROUGE-1.", "evaluation protocol"),
         ("We use the F1 version of ROUGE [25] as the evaluation metric.", "evaluation protocol"),
+        # a footnote's bare address spliced into a sentence by the layout (1602.03483)
+        (
+            "To our knowledge, there are no existing benchmarks that over- "
+            "12wikipedia.org/wiki/Cronbach's_alpha come this.",
+            "web address",
+        ),
         # how to read a metric is not a gain (1801.06146), and a pointer that says what a
         # table examines (1901.07291)
         (

@@ -138,7 +138,15 @@ _NON_CLAIM = (
     ),
     # A web address ("Downloaded from https://github.com/..."): a footnote or a resource, unless
     # the sentence also reports a gain (left to the classifier).
-    ("web address", re.compile(r"https?://|\bgithub\.(?:com|io)\b", re.IGNORECASE)),
+    # A bare address ("12wikipedia.org/wiki/Cronbach's_alpha") is a footnote spliced into a
+    # sentence by the PDF's layout.
+    (
+        "web address",
+        re.compile(
+            r"https?://|\bgithub\.(?:com|io)\b|[\w-]\.(?:org|com|net|io|edu|gov)/\S",
+            re.IGNORECASE,
+        ),
+    ),
     # "We hypothesize that this gain is due to ...": a guess, not something the paper shows.
     ("hypothesis", re.compile(r"\bwe (?:hypothesi[sz]e|conjecture|speculate)\b", re.IGNORECASE)),
     (
