@@ -137,9 +137,8 @@ _NON_CLAIM = (
         ),
     ),
     # A web address ("Downloaded from https://github.com/..."): a footnote or a resource, unless
-    # the sentence also reports a gain (left to the classifier).
-    # A bare address ("12wikipedia.org/wiki/Cronbach's_alpha") is a footnote spliced into a
-    # sentence by the PDF's layout.
+    # the sentence also reports a gain (left to the classifier). A bare one ("over-
+    # 12wikipedia.org/wiki/Cronbach's_alpha") is a footnote the PDF's layout spliced in.
     (
         "web address",
         re.compile(

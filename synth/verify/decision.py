@@ -25,6 +25,7 @@ from synth.verify.tiers import CROSS_PAPER, RESTATEMENT
 from synth.verify.verdict import (
     FIGURES_CONFLICT,
     NOT_ENOUGH_INFO,
+    ONLY_RESTATED,
     REFUTED,
     SUPPORTED,
     ScoredEvidence,
@@ -230,7 +231,7 @@ def _reason(verdict: str, evidence: Sequence[ScoredEvidence]) -> str:
     if any(e.tier == RESTATEMENT for e in evidence) and not any(
         support_strength(e) >= 0.5 for e in evidence
     ):
-        return "only restated elsewhere in its own paper; nothing else shows it"
+        return ONLY_RESTATED
     return "no evidence entails or contradicts the claim strongly enough"
 
 

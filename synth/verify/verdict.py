@@ -29,6 +29,7 @@ from synth.verify.model import NliScores
 from synth.verify.tiers import RESTATEMENT
 
 SUPPORTED, REFUTED, NOT_ENOUGH_INFO = "SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO"
+ONLY_RESTATED = "only restated elsewhere in its own paper; nothing else shows it"
 FIGURES_OK, FIGURES_MISSING, FIGURES_DIFFER = figures.OK, figures.MISSING, figures.DIFFERS
 FIGURES_CONFLICT = "conflict"  # differs, and the masked sentences say the same thing
 VERDICTS = (SUPPORTED, REFUTED, NOT_ENOUGH_INFO)
@@ -157,8 +158,7 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
     restated = [e for e in evidence if e.tier == RESTATEMENT]
     evidence = [e for e in evidence if e.tier != RESTATEMENT]
     if not evidence:
-        reason = "only restated elsewhere in its own paper; nothing else shows it"
-        return Verdict(NOT_ENOUGH_INFO, 1.0, reason, restated)
+        return Verdict(NOT_ENOUGH_INFO, 1.0, ONLY_RESTATED, restated)
     best_support = max(evidence, key=lambda e: e.scores.entailment)
     best_refute = max(evidence, key=lambda e: e.refute_prob)
     support, refute = best_support.scores.entailment, best_refute.refute_prob
