@@ -246,30 +246,44 @@ def ingested(session: Session, pdf_dir: Path) -> Paper:
 
 
 @pytest.mark.slow
-def test_reverify_keeps_old_verdicts_and_adds_the_new_models(settings, session, ingested, tmp_path):
-    sentences = session.exec(
-        select(Sentence).where(Sentence.paper_id == ingested.id).order_by(Sentence.ordinal)
+def _sentences(session, paper: Paper) -> list[Sentence]:
+    return session.exec(
+        select(Sentence).where(Sentence.paper_id == paper.id).order_by(Sentence.ordinal)
     ).all()
-    # claims without figures, so the figures rule cannot turn the tiny model's answer around
-    picked = [s for s in sentences[10:] if not any(ch.isdigit() for ch in s.text)][:2]
-    assert len(picked) == 2
-    stored = save_run(
+
+
+def _stored_report(session, paper: Paper, claims: list[ClaimRecord], verdicts: list[Verdict]):
+    """A report run of ``paper`` as an older model left it."""
+    return save_run(
         session,
         kind="report",
         question="sentence representations",
         model="old-model",
         settings={},
         stats={},
-        papers=[(ingested.id, 1.0)],
-        claims=[
+        papers=[(paper.id, 1.0)],
+        claims=claims,
+        verdicts=verdicts,
+        thresholds=Thresholds(),
+    )
+
+
+def test_reverify_keeps_old_verdicts_and_adds_the_new_models(settings, session, ingested, tmp_path):
+    sentences = _sentences(session, ingested)
+    # claims without figures, so the figures rule cannot turn the tiny model's answer around
+    picked = [s for s in sentences[10:] if not any(ch.isdigit() for ch in s.text)][:2]
+    assert len(picked) == 2
+    stored = _stored_report(
+        session,
+        ingested,
+        [
             ClaimRecord(s.text, s.text, paper_id=ingested.id, sentence_id=s.id, page=s.page)
             for s in picked
         ],
-        verdicts=[
+        [
             verdict(SUPPORTED, 0.9, sentences[3].text, ingested),
             verdict(REFUTED, 0.8, sentences[4].text, ingested),
         ],
-        thresholds=Thresholds(),
     )
     labels = {0: "contradiction", 1: "entailment", 2: "neutral"}
     model = make_tiny_nli_model(tmp_path / "tiny", labels, favour="contradiction")
@@ -299,35 +313,23 @@ def test_reverify_never_counts_a_stored_restatement_as_support(
     settings, session, ingested, tmp_path
 ):
     """Re-checking a stored claim keeps its listed restatements out of its support."""
-    sentences = session.exec(
-        select(Sentence).where(Sentence.paper_id == ingested.id).order_by(Sentence.ordinal)
-    ).all()
+    sentences = _sentences(session, ingested)
     claim = next(s for s in sentences[10:] if not any(ch.isdigit() for ch in s.text))
     others = tuple(
         {"sentence_id": s.id, "text": s.text, "section": None, "page": s.page}
         for s in sentences
         if s.id != claim.id
     )
-    stored = save_run(
-        session,
-        kind="report",
-        question="sentence representations",
-        model="old-model",
-        settings={},
-        stats={},
-        papers=[(ingested.id, 1.0)],
-        claims=[
-            ClaimRecord(
-                claim.text,
-                claim.text,
-                paper_id=ingested.id,
-                sentence_id=claim.id,
-                page=claim.page,
-                restatements=others,
-            )
-        ],
-        verdicts=[verdict(SUPPORTED, 0.9, sentences[3].text, ingested)],
-        thresholds=Thresholds(),
+    record = ClaimRecord(
+        claim.text,
+        claim.text,
+        paper_id=ingested.id,
+        sentence_id=claim.id,
+        page=claim.page,
+        restatements=others,
+    )
+    stored = _stored_report(
+        session, ingested, [record], [verdict(SUPPORTED, 0.9, sentences[3].text, ingested)]
     )
     labels = {0: "contradiction", 1: "entailment", 2: "neutral"}
     model = make_tiny_nli_model(tmp_path / "tiny", labels, favour="entailment")
