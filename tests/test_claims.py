@@ -113,6 +113,14 @@ def test_sentences_about_cited_work_are_not_the_papers_claims(sentence, expected
         # 1702.03859 in the default report: a table's column headers run into its note
         "Precision Mikolov et al. Dinu et al. CCA SVD + inverted softmax + dimensionality "
         "reduction reduction following CCA, to enable a fair comparison with our SVD procedure.",
+        # 1506.08909, 1611.01603, 1704.00051 in a question-answering report: a word hyphenated
+        # at a column's end, an error-analysis table, a table's legend
+        "This is in contrast to recent systems using a slot-filling represen-We observe that "
+        "fundamental breakthroughs have been achieved.",
+        'Prediction: "Super Bowl 50", Answer: "L" Multi-sentence 2 Context: "Over the next '
+        'several years the network was enhanced."',
+        "Top-1 exact-match accuracy (in %, using SQuAD eval script). +Fine-tune (DS): Document "
+        "Reader models trained on SQuAD and fine-tuned on each DS training set.",
     ],
 )
 def test_text_with_tables_spliced_in_is_garbled(text):
@@ -128,6 +136,7 @@ def test_ordinary_sentences_are_not_garbled():
     assert not looks_garbled("Contextual models (e.g. ELMo, approx. 94M parameters) help.")
     assert not looks_garbled("The U.S. team reports results similar to ours.")
     assert not looks_garbled("The results are strong... but the gains vary across tasks.")
+    assert not looks_garbled("A state-of-the-art model on non-English data reaches 70.0% EM.")
     # a cited year in parentheses, and authors cited with their years, are prose
     assert not looks_garbled("We follow Lample et al. (2018b) and Conneau et al. (2018a) here.")
     assert not looks_garbled("It matches prior work (see Dinu et al. and Smith et al., 2017).")

@@ -106,6 +106,28 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
         ),
         ("For reference, the best human evaluator scores 31.7 ROUGE-1.", "evaluation protocol"),
         ("We use the F1 version of ROUGE [25] as the evaluation metric.", "evaluation protocol"),
+        (
+            "The DUC evaluation uses ROUGE-1, ROUGE-2 and ROUGE-L, all of which we report.",
+            "evaluation protocol",
+        ),
+        # a question-answering report's non-claims (1611.01603, 1506.06726, 1509.00685, 1506.08909)
+        ("Let {x1,...xT} and {q1,...qJ} represent the words of the context and query.", "notation"),
+        (
+            "Parameter t is the actual length of that dialogue, and n is a random number.",
+            "notation",
+        ),
+        (
+            "On the SICK dataset, each point represents a sentence pair and points are colored.",
+            "caption",
+        ),
+        (
+            "As a next step we would like to further improve the grammaticality of the summaries.",
+            "future work",
+        ),
+        (
+            "Results should not be compared; baselines on the new set will be released shortly.",
+            "availability",
+        ),
         # a footnote's bare address spliced into a sentence by the layout (1602.03483)
         (
             "To our knowledge, there are no existing benchmarks that over- "

@@ -152,6 +152,16 @@ _BARE_ET_AL = re.compile(r"\bet al\.(?!,? \(?\d{4})")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # "64.1% Multiple sentence reasoning There is anaphora": a table cell run into prose.
 _RUN_ON = re.compile(r"\b[a-z]{3,} (?:There|This|These|We|It|Our|They) [a-z]")
+# "using a slot-filling represen-We observe that ...": a word hyphenated at a column's end and
+# continued by another column's sentence.
+_HYPHEN_JOIN = re.compile(r"\b[a-z]{3,}-(?:We|The|This|These|Our|In|It|An?)\s")
+# An error-analysis table read as text ('Prediction: "Super Bowl 50", Answer: "L" ...'), and a
+# table's legend ("Top-1 exact-match accuracy (in %, ...). +Fine-tune (DS): ...").
+_TABLE_LABELS = re.compile(
+    r"(?:\b(?:Prediction|Answer|Context|Question|Gold|Output|Input|Reference|Source|Target):"
+    r"\s.*){2,}"
+)
+_LEGEND = re.compile(r"(?:^|\s)\+[A-Z][\w-]*(?: \([A-Z]+\))?:|\((?:in|as) %")
 
 
 def _joined_at(stop: re.Match) -> bool:
@@ -171,7 +181,9 @@ def looks_garbled(text: str) -> bool:
     if caption and caption.start() > 0:
         return True
     joins = (*_JOINED.finditer(text), *_JOINED_PAREN.finditer(text))
-    if any(map(_joined_at, joins)) or _RUN_ON.search(text):
+    if any(map(_joined_at, joins)) or _RUN_ON.search(text) or _HYPHEN_JOIN.search(text):
+        return True
+    if _TABLE_LABELS.search(text) or _LEGEND.search(text):
         return True
     if len(_BARE_ET_AL.findall(text)) >= 2 and not _YEAR.search(text):
         return True

@@ -63,7 +63,9 @@ _NON_CLAIM = (
         re.compile(
             r"\b(?:Eqn?s?\.|Equations?) ?\(?\d+\)?[^.]{0,60}?\b(?:denotes?|represents?|is the|"
             r"where)\b|^(?:Let|Suppose|Denote|Given) [^.]{0,40}?\b(?:denote|be |be$)|"
-            r"\bwhere [^ ]{1,6} (?:is|are|denotes?) (?:the|a)\b|\b[a-zA-Z]\s*∈\s*R"
+            r"\bwhere [^ ]{1,6} (?:is|are|denotes?) (?:the|a)\b|\b[a-zA-Z]\s*∈\s*R|"
+            # "tokens {q1,...,ql}", "Parameter t is the actual length of ..."
+            r"\{\s*\w+\s*,\s*(?:\.\.\.|…)|^Parameters? [a-zA-Z]\w{0,2} (?:is|are|denotes?)\b"
         ),
     ),
     (
@@ -76,6 +78,16 @@ _NON_CLAIM = (
             r"(?:was|is) (?:partially |partly )?(?:supported|funded) by|equal contribution|"
             r"(?:spent|designed and implemented|was responsible for)\b[^.]{0,80}\b(?:days|nights|"
             r"code ?base|tensor2tensor)|work (?:was )?(?:performed|done) while)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # "On the SICK dataset, each point represents a sentence pair and points are colored
+        # ...": how to read a figure, a caption's text.
+        "caption",
+        re.compile(
+            r"\beach (?:point|dot|line|bar|curve|cell) (?:represents|corresponds|shows|denotes)\b"
+            r"|\b(?:points|dots|lines|bars) are colou?red\b",
             re.IGNORECASE,
         ),
     ),
@@ -103,6 +115,7 @@ _NON_CLAIM = (
             # "For fair comparison, we set the dimension ...", "For reference, the best human
             # evaluator scores 31.7 ROUGE-1.": how the comparison is made, or a reference point.
             r"\bfor (?:a )?fair(?:er)? comparison\b|^(?:For|As a) (?:reference|comparison),|"
+            r"\bevaluation uses\b|"
             # "We use the F1 version of ROUGE [25] as the evaluation metric for both datasets."
             r"\bas (?:the|our) (?:\w+ )?(?:evaluation )?metrics?\b|^We (?:use|used|adopt|employ|"
             r"follow)\b[^.]{0,80}\bevaluation (?:metrics?|protocol|script|setup|procedure)\b",
@@ -132,7 +145,8 @@ _NON_CLAIM = (
             # "We make all code for training ... publicly available", "We open-source our models."
             r"\bwe (?:also )?(?:make|made|have made|will make|release|released|have released|"
             r"will release|open-?source)\b[^.]{0,100}\b(?:available|public(?:ly)?|open-?source)\b|"
-            r"^we (?:also )?(?:release|open-?source) (?:our|the|all)\b",
+            r"^we (?:also )?(?:release|open-?source) (?:our|the|all)\b|"
+            r"\bwill be (?:released|made (?:publicly )?available) (?:shortly|soon|later|upon)\b",
             re.IGNORECASE,
         ),
     ),
@@ -151,7 +165,9 @@ _NON_CLAIM = (
     (
         "future work",
         re.compile(
-            r"\b(?:future work|in the future|we (?:plan|intend) to|we hope|we will (?:also )?"
+            r"\b(?:future work|in the future|as a next step|we would like to (?:further )?"
+            r"(?:improve|extend|explore|investigate|study|apply)|we (?:plan|intend) to|we hope|"
+            r"we will (?:also )?"
             r"(?:conduct|explore|investigate|study|extend|apply|release|consider|try|look)|"
             r"(?:more|further|additional) (?:studies|work|research|analys[ie]s|experiments|"
             r"investigations?) (?:is|are|will be) (?:needed|required|necessary))\b",
