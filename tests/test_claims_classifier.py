@@ -128,6 +128,23 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "Results should not be compared; baselines on the new set will be released shortly.",
             "availability",
         ),
+        # a sentence-embedding report's (1803.11175, 1703.03130)
+        (
+            "Our pre-trained sentence encoding models are made freely available on TF Hub.",
+            "availability",
+        ),
+        (
+            "One generally finds that specifically trained sentence embeddings perform better.",
+            "background",
+        ),
+        (
+            "However in the right column, the model shows more variations between different hops.",
+            "caption",
+        ),
+        (
+            "For example, in the 3rd review in Figure 2b), a lot of focus is spent on one factor.",
+            "caption",
+        ),
         # a footnote's bare address spliced into a sentence by the layout (1602.03483)
         (
             "To our knowledge, there are no existing benchmarks that over- "
@@ -202,6 +219,9 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "This shows the importance of pretraining both the encoder and the decoder.",
         "It was observed that the model still underfits the data at the end of training.",
         "Previous work used only the last layer, but we find that all layers help.",
+        # a section's preview of its finding (1802.05365, a key finding's restatement)
+        "Sec. 5.3 explores the information captured in biLMs to show that syntax is captured "
+        "at lower layers.",
     ],
 )
 def test_rules_leave_findings_alone(sentence):

@@ -20,7 +20,8 @@ _NON_CLAIM = (
             r"^(?:In|The rest of|The remainder of)\b[^.]{0,40}?\b(?:[Ss]ection|[Cc]hapter|"
             r"[Aa]ppendix|paper is organi[sz]ed)|"
             r"\b(?:[Ss]ection|[Ss]ec\.|[Aa]ppendix) [\dA-Z]+(?:\.\d+)* "
-            r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how)|"
+            r"(?:describes|presents|introduces|discusses|concludes|gives|reviews|shows how|"
+            r"details|covers)|"
             r"^(?:In this section|Below,? we(?! (?:show|find|demonstrate|observe) that)|"
             r"(?:Next,? we|We (?:then|first|now)) (?:describe|"
             r"present|discuss|review|turn|detail|explain))\b|"
@@ -87,7 +88,10 @@ _NON_CLAIM = (
         "caption",
         re.compile(
             r"\beach (?:point|dot|line|bar|curve|cell) (?:represents|corresponds|shows|denotes)\b"
-            r"|\b(?:points|dots|lines|bars) are colou?red\b",
+            r"|\b(?:points|dots|lines|bars) are colou?red\b|\bin the (?:left|right|top|bottom|"
+            r"middle|upper|lower) (?:column|panel|row|plot|figure|half)\b|"
+            # "For example, in the 3rd review in Figure 2b), it seems that ...": a figure's example
+            r"^For (?:example|instance),? [^.]{0,40}\bin (?:Figure|Fig\.|Table)s? ?\d",
             re.IGNORECASE,
         ),
     ),
@@ -137,9 +141,10 @@ _NON_CLAIM = (
         # "The code and pre-trained models are available at https://...": a release note.
         "availability",
         re.compile(
-            r"^(?:(?:Our|The|All|Both) )?(?:[\w-]+ )?(?:code|models?|data ?sets?|implementation|"
-            r"software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
-            r"(?:is|are|will be) (?:publicly |freely |openly |now )?(?:available|released)\b|"
+            r"^(?:(?:Our|The|All|Both) )?(?:[\w-]+ ){0,3}(?:code|models?|data ?sets?|"
+            r"implementation|software|weights|checkpoints|embeddings|dictionaries)\b[^.]{0,60}\b"
+            r"(?:is|are|will be) (?:made )?(?:publicly |freely |openly |now )?"
+            r"(?:available|released)\b|"
             r"\b(?:code|models?|data ?sets?|implementation|software|weights|checkpoints|these|"
             r"it)\b[^.]{0,40}\bavailable (?:at|from|on|to download)\b|"
             # "We make all code for training ... publicly available", "We open-source our models."
@@ -181,6 +186,7 @@ _NON_CLAIM = (
         re.compile(
             # "It has been known for many years that ...", "Previous work has also shown ...".
             r"^(?:Recent(?:ly)?|In recent years|Over the (?:past|last) (?:few )?(?:years|decade)|"
+            r"One (?:generally|usually|often|typically|commonly) (?:finds|observes|sees)|"
             r"It (?:has (?:long )?been |is (?:well[- ]|widely |generally )?)(?:known|established|"
             r"shown|observed|argued|demonstrated|reported)|"
             r"(?:Previous|Prior|Existing|Earlier|Past|Much) (?:work|works|studies|research|"
