@@ -128,6 +128,16 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "Results should not be compared; baselines on the new set will be released shortly.",
             "availability",
         ),
+        # a language-modelling report's (1404.2188, 1509.00685)
+        (
+            "The randomly initialised word embeddings are increased to a dimension of d = 60.",
+            "setup",
+        ),
+        ("We apply a minimal preprocessing step using PTB tokenization and lower-casing.", "setup"),
+        (
+            "For these experiments we look at the perplexity of the system on validation data.",
+            "evaluation protocol",
+        ),
         # a sentence-embedding report's (1803.11175, 1703.03130)
         (
             "Our pre-trained sentence encoding models are made freely available on TF Hub.",

@@ -102,7 +102,11 @@ _NON_CLAIM = (
             r"\b(?:batch size|learning rate|dropout (?:rate|probability)|epochs?\b|"
             r"hyper-?parameters?|optimi[sz]er|warm-?up steps|beam (?:size|width)|"
             r"we (?:use|used|adopt|follow|set|train|trained|tokeni[sz]e)\b[^.]{0,50}\b"
-            r"(?:of|to|with|for) \d)",
+            r"(?:of|to|with|for) \d|"
+            # "increased in length to a dimension of d = 60", "a minimal preprocessing step"
+            r"(?:dimension(?:ality)?|hidden size|embedding size|hidden units?) of "
+            r"(?:[a-z] ?= ?)?\d|preprocessing step\b|"
+            r"we (?:apply|perform|use) (?:a |the )?(?:\w+ )?preprocessing\b)",
             re.IGNORECASE,
         ),
     ),
@@ -120,6 +124,8 @@ _NON_CLAIM = (
             # evaluator scores 31.7 ROUGE-1.": how the comparison is made, or a reference point.
             r"\bfor (?:a )?fair(?:er)? comparison\b|^(?:For|As a) (?:reference|comparison),|"
             r"\bevaluation uses\b|"
+            r"^For (?:these|this|our|all) experiments?,? we (?:look at|use|report|measure|"
+            r"evaluate|consider)\b|"
             # "We use the F1 version of ROUGE [25] as the evaluation metric for both datasets."
             r"\bas (?:the|our) (?:\w+ )?(?:evaluation )?metrics?\b|^We (?:use|used|adopt|employ|"
             r"follow)\b[^.]{0,80}\bevaluation (?:metrics?|protocol|script|setup|procedure)\b",
