@@ -1,0 +1,53 @@
+"""The fine-tuned MiniLM sentence reader: how claim-like a sentence reads, in its section.
+
+A MiniLM-L6 classifier fine-tuned on the hand-labelled body sentences of the shared PDFs
+(``training/claims_finetune.py``). It reads the pair (section heading, sentence) and gives
+logit(claim) - logit(other); that number is one feature of the claim classifier
+(:mod:`synth.claims.classifier`), beside the place and cue features, since on its own it is
+less precise than the stack (``training/claims/figures.json``). The shipped folder,
+``synth/models/claims-minilm/``, holds the config, the tokenizer and the int8 ONNX file only
+(23 MB); it runs through the same runner as the NLI model (:class:`synth.verify.onnx.OnnxRunner`),
+one sentence alone per worker, so a sentence's score never depends on its batch-mates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+MODEL_DIR = "claims-minilm"
+MAX_TOKENS = 96  # 99% of the labelled sentences with their heading fit (the rest lose words)
+
+
+def pair_of(section: str, sentence: str) -> tuple[str, str]:
+    """The model's input for a sentence: its section heading first (numbering kept, as the
+    PDF prints it), then the sentence."""
+    return " ".join(section.split()) or "Body", " ".join(sentence.split())
+
+
+def model_folder() -> Path:
+    return Path(str(resources.files("synth") / "models" / MODEL_DIR))
+
+
+@cache
+def _runner():
+    from synth.verify.onnx import OnnxRunner
+
+    return OnnxRunner(model_folder(), max_length=MAX_TOKENS)
+
+
+def claim_logits(sentences: Sequence[str], sections: Sequence[str]) -> np.ndarray:
+    """logit(claim) - logit(other) of each sentence (float32, one per sentence).
+
+    Raises:
+        ModelError: the shipped model folder is missing or damaged, or onnxruntime is absent.
+    """
+    if not sentences:
+        return np.zeros(0, dtype=np.float32)
+    pairs = [pair_of(h, s) for h, s in zip(sections, sentences, strict=True)]
+    logits = _runner().logits(pairs)
+    return logits[:, 1] - logits[:, 0]
