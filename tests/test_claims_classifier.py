@@ -515,3 +515,54 @@ def test_the_shipped_pair_model_gives_the_published_restatement_figures(corpus_d
             gold += [y for *_, y in pairs]
     published = json.loads(EVAL.read_text())["test"]
     assert measure(np.array(preds), np.array(gold)) == published
+
+
+def test_the_reader_reads_a_finding_as_likelier_a_claim_than_a_method_detail():
+    from synth.claims.sentence_model import claim_logits
+
+    finding = "Our model outperforms all previous approaches on SQuAD by 3.5 F1."
+    detail = "The encoder is a two-layer bidirectional LSTM with 300 hidden units."
+    logits = claim_logits([finding, detail], ["5 Results", "5 Results"])
+    assert logits[0] > logits[1] + 1.0, logits
+    # each sentence runs alone: its score does not depend on what it is scored with
+    assert claim_logits([detail], ["5 Results"])[0] == pytest.approx(logits[1], abs=1e-6)
+
+
+def test_the_readers_stacking_logits_are_out_of_fold_for_training_papers_only():
+    """The logistic regression is fitted on reader logits from fold models that never saw the
+    sentence's paper; no test paper's sentence may be among them."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "training"))
+    from claims_classifier import READER_OOF, load_body, row_key, test_paper
+
+    logits = json.loads(READER_OOF.read_text())["logits"]
+    train = {row_key(r) for r in load_body() if not test_paper(r["paper"])}
+    assert set(logits) == train
+    assert not any(test_paper(key.split(":")[0]) for key in logits)
+
+
+def test_a_classifier_fitted_on_other_features_is_refused(tmp_path):
+    from synth.claims.classifier import MODEL_DIR, read_classifier
+    from synth.errors import ModelError
+
+    shipped = ROOT / "synth" / "models" / MODEL_DIR
+    meta = json.loads((shipped / "model.json").read_text())
+    meta["features"] = meta["features"][:-1]  # an artifact from before the reader
+    (tmp_path / "model.json").write_text(json.dumps(meta))
+    (tmp_path / "weights.npz").write_bytes((shipped / "weights.npz").read_bytes())
+    with pytest.raises(ModelError, match="rebuild it with"):
+        read_classifier(tmp_path)
+
+
+def test_a_missing_reader_says_how_to_get_it_back(tmp_path, monkeypatch):
+    from synth.claims import sentence_model
+    from synth.errors import ModelError
+
+    monkeypatch.setattr(sentence_model, "model_folder", lambda: tmp_path)
+    sentence_model._runner.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"claims_finetune\.py"):
+            sentence_model.claim_logits(["We find that X beats Y."], ["5 Results"])
+    finally:
+        sentence_model._runner.cache_clear()

@@ -9,6 +9,14 @@ Data:
   ``csabstruct`` ("result" = claim; background, method, other = not; "objective" left out) and a
   sample of ``scicite`` (citations of other work: never the citing paper's claims).
 
+Features: the place and cue features (``synth/claims/features.py``) and the logit of the
+fine-tuned MiniLM reader (``synth/claims/sentence_model.py``, made by
+``training/claims_finetune.py``, which must run first). For the training papers the reader
+logit is its out-of-fold one (``training/claims/finetune_oof.json``: the fold model that never
+saw the paper); for the test papers and the public sentences it is the shipped int8 ONNX
+model's, exactly as extraction computes it. The same fit without the reader is measured too
+(``without_reader`` in the figures), so its contribution is on record.
+
 Tuning (regularisation, whether and how much public data, decision threshold) uses grouped
 cross-validation (by paper) over the training papers' hand labels only. The threshold is the
 lowest probability at which out-of-fold precision reaches ``TARGET_PRECISION`` if any does with
@@ -19,8 +27,8 @@ sentences lowered the out-of-fold AUC from 0.85 to 0.70-0.78 (their notion of a 
 places differ from a paper body's); hashed word n-grams (AUC < 0.8), MiniLM embeddings alone or
 beside the cue flags (AUC 0.78-0.87, F1 0.52-0.64), pairwise interactions and gradient-boosted
 trees (F1 0.56-0.65) did no better than the cue flags (F1 0.65), with 733 training sentences.
-Role scores learnt from CSAbstruct as extra features (``claims/try_role_features.py``) raise the
-cross-validated AUC and F1 but not the untouched papers' figures (``role_features_eval.json``).
+Role scores learnt from CSAbstruct as extra features (``claims/try_role_features.py``), beside
+the reader, raise the cross-validated AUC but lower its F1 (``role_features_eval.json``).
 The grid below still measures the public data each run. Labels whose sentence today's
 extraction no longer produces (``"aligned": false``, see ``claims/align_labels.py``) are left
 out.
@@ -38,6 +46,7 @@ import json
 import random
 import time
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -49,11 +58,13 @@ from synth.claims.classifier import MODEL_DIR, ClaimClassifier
 from synth.claims.cues import about_others, is_claim_shaped, section_weight
 from synth.claims.features import Place, hand_features
 from synth.claims.nonclaim import non_claim_reason
+from synth.claims.sentence_model import claim_logits
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "sentences"
 LABELS = ROOT / "training" / "claims" / "body_labels.jsonl"
 FIGURES = ROOT / "training" / "claims" / "figures.json"
+READER_OOF = ROOT / "training" / "claims" / "finetune_oof.json"
 SEED = 13
 TARGET_PRECISION = 0.9
 MIN_RECALL = 0.8
@@ -179,16 +190,68 @@ def cross_validate(public, body, groups, c: float, public_weight: float) -> np.n
     return oof
 
 
+def with_reader(texts: list[str], where: list[Place], reader: np.ndarray | None = None):
+    """Hand features, then the reader logit: ``reader`` when given, else the shipped model's."""
+    if reader is None:
+        reader = claim_logits(texts, [p.section for p in where])
+    return np.hstack([hand_features(texts, where), np.reshape(reader, (-1, 1))])
+
+
+def reader_logits(part: list[dict]) -> np.ndarray:
+    """The reader logit of each labelled sentence: out-of-fold for a training paper's (the fold
+    model never saw the paper), the shipped model's for a test paper's (it never saw any)."""
+    out = np.zeros(len(part))
+    held = [i for i, r in enumerate(part) if test_paper(r["paper"])]
+    if len(held) < len(part):
+        oof = load_reader_oof()
+        for i, r in enumerate(part):
+            if not test_paper(r["paper"]):
+                out[i] = oof[row_key(r)]
+    if held:
+        rows = [part[i] for i in held]
+        out[held] = claim_logits([r["sentence"] for r in rows], [r["section"] for r in rows])
+    return out
+
+
 def body_data(part: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels and whether the hard rules let each sentence through."""
-    x = hand_features([r["sentence"] for r in part], [body_place(r) for r in part])
+    """Features (hand, then reader), labels and whether the hard rules let each through."""
+    texts, where = [r["sentence"] for r in part], [body_place(r) for r in part]
+    x = with_reader(texts, where, reader_logits(part))
     return x, np.array([r["label"] for r in part]), np.array([passes_rules(r) for r in part])
+
+
+def row_key(row: dict) -> str:
+    """A labelled sentence's key in ``finetune_oof.json``."""
+    return f"{row['paper']}:{row['sentence_index']}"
+
+
+@cache
+def load_reader_oof() -> dict[str, float]:
+    try:
+        return json.loads(READER_OOF.read_text())["logits"]
+    except OSError as exc:
+        raise SystemExit(
+            f"{READER_OOF} is missing: run python training/claims_finetune.py"
+        ) from exc
+
+
+def without_reader(x_tr, y_tr, ok_tr, x_te, y_te, ok_te, groups, c: float) -> dict:
+    """The same fit and threshold choice on the hand features alone (the reader's share)."""
+    hand_tr, hand_te = x_tr[:, :-1], x_te[:, :-1]
+    oof = cross_validate((hand_tr[:0], y_tr[:0]), (hand_tr, y_tr), groups, c, 0.0)
+    t = threshold_for(oof, y_tr, ok_tr)
+    model = fit(hand_tr, y_tr, np.ones(len(y_tr)), c)
+    return {
+        "threshold": t,
+        "cv": scores(ok_tr & (oof >= t), y_tr),
+        "test": scores(ok_te & (model.probability_of(hand_te) >= t), y_te),
+    }
 
 
 def main() -> None:
     started = time.perf_counter()
     texts, where, labels = load_public()
-    public = (hand_features(texts, where), np.array(labels))
+    public = (with_reader(texts, where), np.array(labels))
     rows = load_body()
     train_rows = [r for r in rows if not test_paper(r["paper"])]
     test_rows = [r for r in rows if test_paper(r["paper"])]
@@ -217,6 +280,7 @@ def main() -> None:
     p_te = model.probability_of(x_te)
     result = scores(ok_te & (p_te >= model.threshold), y_te)
     figures = {
+        "without_reader": without_reader(x_tr, y_tr, ok_tr, x_te, y_te, ok_te, groups, best["C"]),
         "data": {
             "public_sentences": len(public[1]),
             "public_claims": int(public[1].sum()),

@@ -1,9 +1,12 @@
-"""The fitted claim classifier: a logistic regression over place and cue features.
+"""The fitted claim classifier: a logistic regression over place, cue and reader features.
 
 The artifact (``synth/models/claims-lr/``) is two small files written by
 ``training/claims_classifier.py``: ``weights.npz`` (the features' mean and scale, the
 coefficients, the intercept) and ``model.json`` (feature names, decision threshold, how it was
-fitted). It is plain numbers, so applying it needs numpy only, not scikit-learn.
+fitted). It is plain numbers, so applying it needs numpy only, not scikit-learn. The last
+feature is the fine-tuned MiniLM reader's logit (:mod:`synth.claims.sentence_model`): the cue
+flags see words and places, the reader the sentence's meaning, and together they keep more
+claims at the same precision than either alone (``training/claims/figures.json``).
 """
 
 from __future__ import annotations
@@ -18,9 +21,19 @@ from pathlib import Path
 import numpy as np
 
 from synth.claims.features import FEATURE_NAMES, Place, hand_features
+from synth.claims.sentence_model import claim_logits
 from synth.errors import ModelError
 
 MODEL_DIR = "claims-lr"
+READER_FEATURE = "reader_logit"
+ALL_FEATURES = (*FEATURE_NAMES, READER_FEATURE)
+
+
+def classifier_features(texts: Sequence[str], places: Sequence[Place]) -> np.ndarray:
+    """Rows of ``[place and cue features, reader logit]`` (see :data:`ALL_FEATURES`)."""
+    hand = hand_features(list(texts), list(places))
+    reader = claim_logits(list(texts), [p.section for p in places])
+    return np.hstack([hand, reader.reshape(-1, 1).astype(np.float32)])
 
 
 @dataclass(frozen=True)
@@ -45,10 +58,10 @@ class ClaimClassifier:
         """
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        return self.probability_of(hand_features(list(texts), list(places)))
+        return self.probability_of(classifier_features(texts, places))
 
     def probability_of(self, features: np.ndarray) -> np.ndarray:
-        """P(claim) of rows already built by :func:`synth.claims.features.hand_features`."""
+        """P(claim) of rows already built by :func:`classifier_features`."""
         z = ((features - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
@@ -62,7 +75,7 @@ class ClaimClassifier:
             coef=self.coef.astype(np.float32),
             intercept=np.float32(self.intercept),
         )
-        meta = {"features": list(FEATURE_NAMES), "threshold": self.threshold}
+        meta = {"features": list(ALL_FEATURES), "threshold": self.threshold}
         (folder / "model.json").write_text(json.dumps({**meta, **info}, indent=2) + "\n")
 
 
@@ -70,6 +83,8 @@ def read_classifier(folder: Path) -> ClaimClassifier:
     """Load an artifact written by :meth:`ClaimClassifier.save`."""
     try:
         meta = json.loads((folder / "model.json").read_text())
+        if meta["features"] != list(ALL_FEATURES):
+            raise ValueError("its features are not the ones synth computes")
         with np.load(folder / "weights.npz") as w:
             return ClaimClassifier(
                 mean=w["mean"],

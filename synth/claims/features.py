@@ -1,10 +1,12 @@
 """The features the claim classifier reads: where a sentence sits and its cue words.
 
 One module builds them for training (``training/claims_classifier.py``) and for extraction, so
-the fitted coefficients always line up with the features they were fitted on. The sentence's
-words enter only through cue flags: with a few hundred hand-labelled body sentences, hashed
-n-grams and MiniLM embeddings were both measured to generalise worse across papers (grouped
-cross-validation; see the training script's docstring).
+the fitted coefficients always line up with the features they were fitted on. Here the
+sentence's words enter only through cue flags: with a few hundred hand-labelled body sentences,
+hashed n-grams and frozen MiniLM embeddings were both measured to generalise worse across papers
+(grouped cross-validation; see the training script's docstring). The sentence's meaning enters
+through one more feature, the fine-tuned reader's logit (:mod:`synth.claims.sentence_model`),
+which :func:`synth.claims.classifier.classifier_features` appends.
 """
 
 from __future__ import annotations

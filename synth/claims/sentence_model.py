@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.errors import ModelError
+
 MODEL_DIR = "claims-minilm"
-MAX_TOKENS = 96  # 99% of the labelled sentences with their heading fit (the rest lose words)
+MAX_TOKENS = 96  # 97% of the labelled sentences with their heading fit (the rest lose words)
 
 
 def pair_of(section: str, sentence: str) -> tuple[str, str]:
@@ -35,9 +37,15 @@ def model_folder() -> Path:
 
 @cache
 def _runner():
-    from synth.verify.onnx import OnnxRunner
+    from synth.verify.onnx import OnnxRunner, onnx_path
 
-    return OnnxRunner(model_folder(), max_length=MAX_TOKENS)
+    folder = model_folder()
+    if onnx_path(folder) is None:
+        raise ModelError(
+            f"the claim reader's ONNX file is missing from {folder}; reinstall synth "
+            "(pip install -e .) or rebuild it with: python training/claims_finetune.py"
+        )
+    return OnnxRunner(folder, max_length=MAX_TOKENS)
 
 
 def claim_logits(sentences: Sequence[str], sections: Sequence[str]) -> np.ndarray:

@@ -7,8 +7,9 @@ directly as training rows they lower the classifier's cross-validated AUC (see
 over frozen MiniLM embeddings (the ones ``synth.embed`` already computes) predicts each body
 sentence's role and claim-ness, and those log-probabilities join the cue and place features.
 
-It measures, on the same folds and untouched test papers as ``claims_classifier.py``: the cue
-features alone, cues + role scores, cues + role + claim scores, and cues + raw embeddings.
+It measures, on the same folds and untouched test papers as ``claims_classifier.py``: the
+shipped features (place, cues and the fine-tuned reader's logit) alone, with role scores, with
+role and claim scores, and with raw embeddings.
 Writes ``training/claims/role_features_eval.json``. Run from the repository root (about 5
 minutes on 2 cores, most of it embedding)::
 
@@ -77,14 +78,14 @@ def main() -> None:
     claim_model = LogisticRegression(max_iter=3000).fit(embed(claims_t), claims_y)
     role = role_model.predict_log_proba(vectors)
     claim = claim_model.decision_function(vectors)[:, None]
-    hand, y, ok = cc.body_data(body)
+    shipped, y, ok = cc.body_data(body)
     groups = np.array([r["paper"] for r in body])
     train = np.array([not cc.test_paper(r["paper"]) for r in body])
     variants = {
-        "cues": (hand, json.loads(cc.FIGURES.read_text())["chosen"]["C"]),  # as shipped
-        "cues+roles": (np.hstack([hand, role]), 0.01),
-        "cues+roles+claim": (np.hstack([hand, role, claim]), 0.01),
-        "cues+embeddings": (np.hstack([hand, vectors]), 0.01),
+        "shipped": (shipped, json.loads(cc.FIGURES.read_text())["chosen"]["C"]),
+        "shipped+roles": (np.hstack([shipped, role]), 0.01),
+        "shipped+roles+claim": (np.hstack([shipped, role, claim]), 0.01),
+        "shipped+embeddings": (np.hstack([shipped, vectors]), 0.01),
     }
     results = {k: evaluate(x, y, ok, groups, train, c) for k, (x, c) in variants.items()}
     OUT.write_text(json.dumps({"about": __doc__.splitlines()[0], **results}, indent=2) + "\n")
