@@ -124,3 +124,11 @@ def test_cross_paper_support_is_reported():
 
 def test_no_candidates_is_not_enough_info():
     assert decide([], Thresholds()).verdict == NOT_ENOUGH_INFO
+
+
+def test_a_verdicts_confidence_is_rounded_as_it_will_be_stored():
+    """0.674963 shows as 0.67 but was stored as 0.675 (shown 0.68): a report and its rebuild
+    from the database must show the same figure."""
+    from synth.verify.verdict import Verdict
+
+    assert Verdict("supported", 0.674963, "entailed").confidence == 0.675

@@ -85,7 +85,7 @@ def save_verification(
         claim_id=claim_id,
         model=model,
         verdict=verdict.verdict,
-        confidence=round(verdict.confidence, 4),
+        confidence=verdict.confidence,
         reason=verdict.reason,
         thresholds=thresholds.as_dict(),
     )

@@ -142,12 +142,20 @@ class ScoredEvidence:
         return self.label, self.label_prob, False
 
 
+CONFIDENCE_DIGITS = 4  # as stored: a report rebuilt from the database shows the same figures
+
+
 @dataclass(frozen=True)
 class Verdict:
     verdict: str
     confidence: float
     reason: str
     evidence: list[ScoredEvidence] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Rounded at birth, not only when stored: 0.67496 shows as 0.67 but is stored as
+        # 0.675, which shows as 0.68, so the first report and its rebuild would differ.
+        object.__setattr__(self, "confidence", round(float(self.confidence), CONFIDENCE_DIGITS))
 
 
 def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdict:
