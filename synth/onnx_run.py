@@ -36,6 +36,15 @@ def weights_digest(folder: str | Path) -> str:
     return digest.hexdigest()
 
 
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of one file (an ONNX graph shipped without the weights it came from)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        while chunk := f.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def onnxruntime_available() -> bool:
     """Whether onnxruntime can be imported (it is a dependency; a broken install lacks it)."""
     try:

@@ -34,7 +34,7 @@ from synth.rank import arxiv_query, rank_texts
 from synth.retrieve import PaperMeta, build_session, search
 from synth.settings import Settings
 from synth.store.models import Paper
-from synth.store.nli_cache import CachedVerifier
+from synth.store.nli_cache import CachedVerifier, cached_reader
 from synth.store.papers import SentenceRow, paper_sentences
 from synth.store.runs import ClaimRecord, StoredRun, save_run
 from synth.store.vectors import cached_embed
@@ -139,6 +139,7 @@ def gather_claims(
                 question_vector=question_vector,
                 limit=settings.claims.max_per_paper,
                 dedup_threshold=settings.claims.dedup_threshold,
+                reader=cached_reader(session),
             )
             out += [(c, paper) for c in found]
             task.advance()

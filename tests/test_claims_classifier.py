@@ -566,3 +566,27 @@ def test_a_missing_reader_says_how_to_get_it_back(tmp_path, monkeypatch):
             sentence_model.claim_logits(["We find that X beats Y."], ["5 Results"])
     finally:
         sentence_model._runner.cache_clear()
+
+
+def test_the_reader_reads_each_sentence_once_through_the_database(tmp_path, monkeypatch):
+    """A second extraction of the same paper asks the reader nothing: its logits are cached
+    with the NLI scores, keyed by the reader's own identity, and are the same numbers."""
+    from synth.claims.sentence_model import claim_logits, reader_logits
+    from synth.settings import Settings
+    from synth.store import open_database
+    from synth.store import nli_cache
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    asked: list[int] = []
+
+    def counting(pairs):
+        asked.append(len(pairs))
+        return reader_logits(pairs)
+
+    texts = ["We find that X beats Y by 3 points.", "The encoder has two layers."]
+    with Session(open_database(settings)) as session:
+        first = claim_logits(texts, ["5 Results"] * 2, nli_cache.cached_reader(session))
+        monkeypatch.setattr(nli_cache, "reader_logits", counting)  # counts, still the real model
+        again = claim_logits(texts, ["5 Results"] * 2, nli_cache.cached_reader(session))
+    assert asked == [] and np.allclose(first, again)
+    assert np.allclose(first, claim_logits(texts, ["5 Results"] * 2))

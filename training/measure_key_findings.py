@@ -34,6 +34,7 @@ from synth.ingest import ingest
 from synth.settings import Settings
 from synth.store import open_database
 from synth.store.models import Paper
+from synth.store.nli_cache import cached_reader
 from synth.store.papers import paper_sentences
 from synth.store.vectors import cached_embed
 
@@ -114,6 +115,7 @@ def main() -> None:
                     question_vector=None,
                     limit=settings.claims.max_per_paper,
                     dedup_threshold=settings.claims.dedup_threshold,
+                    reader=cached_reader(session),
                 )
                 claims_per_paper[paper.arxiv_id] = len(claims)
                 per_paper[paper.arxiv_id] = score_paper(claims, papers_findings[paper.arxiv_id])

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.claims.features import FEATURE_NAMES, Place, hand_features
-from synth.claims.sentence_model import claim_logits
+from synth.claims.sentence_model import PairLogits, claim_logits
 from synth.errors import ModelError
 
 MODEL_DIR = "claims-lr"
@@ -29,11 +29,14 @@ READER_FEATURE = "reader_logit"
 ALL_FEATURES = (*FEATURE_NAMES, READER_FEATURE)
 
 
-def classifier_features(texts: Sequence[str], places: Sequence[Place]) -> np.ndarray:
-    """Rows of ``[place and cue features, reader logit]`` (see :data:`ALL_FEATURES`)."""
+def classifier_features(
+    texts: Sequence[str], places: Sequence[Place], reader: PairLogits | None = None
+) -> np.ndarray:
+    """Rows of ``[place and cue features, reader logit]`` (see :data:`ALL_FEATURES`);
+    ``reader`` computes the reader's pair logits (default: the shipped model, uncached)."""
     hand = hand_features(list(texts), list(places))
-    reader = claim_logits(list(texts), [p.section for p in places])
-    return np.hstack([hand, reader.reshape(-1, 1).astype(np.float32)])
+    logits = claim_logits(list(texts), [p.section for p in places], reader)
+    return np.hstack([hand, logits.reshape(-1, 1).astype(np.float32)])
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,10 @@ class ClaimClassifier:
     intercept: float
     threshold: float
 
-    def probability(self, texts: Sequence[str], places: Sequence[Place]) -> np.ndarray:
-        """P(claim) of each sentence.
+    def probability(
+        self, texts: Sequence[str], places: Sequence[Place], reader: PairLogits | None = None
+    ) -> np.ndarray:
+        """P(claim) of each sentence (``reader``: see :func:`classifier_features`).
 
         Example:
             >>> load_classifier().probability(
@@ -58,7 +63,7 @@ class ClaimClassifier:
         """
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        return self.probability_of(classifier_features(texts, places))
+        return self.probability_of(classifier_features(texts, places, reader))
 
     def probability_of(self, features: np.ndarray) -> np.ndarray:
         """P(claim) of rows already built by :func:`classifier_features`."""

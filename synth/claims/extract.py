@@ -35,6 +35,7 @@ from synth.claims.features import Place
 from synth.claims.nonclaim import non_claim_reason
 from synth.claims.pair_model import paper_idf
 from synth.claims.restate import restated_by, restatement_groups
+from synth.claims.sentence_model import PairLogits
 from synth.store.papers import SentenceRow
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -97,16 +98,18 @@ def candidates(
     name: str | None,
     embed_fn: EmbedFn,
     classifier: ClaimClassifier | None = None,
+    reader: PairLogits | None = None,
 ) -> tuple[list[ExtractedClaim], np.ndarray]:
     """The sentences the classifier keeps as claims, in reading order, with their embeddings
-    (only kept sentences are embedded: the classifier itself reads words, not vectors)."""
+    (only kept sentences are embedded here). ``reader`` computes the classifier's reader
+    logits (:func:`synth.store.nli_cache.cached_reader` caches them; default: uncached)."""
     model = classifier or load_classifier()
     where = places(sentences)
     chosen = [i for i, s in enumerate(sentences) if eligible(s, name)]
     if not chosen:
         return [], np.zeros((0, 0), dtype=np.float32)
     texts = [sentences[i].text for i in chosen]
-    probs = model.probability(texts, [where[i] for i in chosen])
+    probs = model.probability(texts, [where[i] for i in chosen], reader)
     out = []
     for i, p in zip(chosen, probs, strict=True):
         if p < model.threshold:
@@ -191,6 +194,7 @@ def extract_claims(
     question_vector: np.ndarray | None,
     limit: int,
     dedup_threshold: float,
+    reader: PairLogits | None = None,
 ) -> list[ExtractedClaim]:
     """The paper's claims: classified, one per finding, the strongest ``limit`` of them.
 
@@ -198,7 +202,7 @@ def extract_claims(
     (:mod:`synth.claims.pair_model`) finds they state one finding.
     """
     name = model_name(title, abstract)
-    found, vectors = candidates(sentences, name, embed_fn)
+    found, vectors = candidates(sentences, name, embed_fn, reader=reader)
     if not found:
         return []
     idf = paper_idf([s.text for s in sentences])

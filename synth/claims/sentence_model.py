@@ -12,7 +12,7 @@ one sentence alone per worker, so a sentence's score never depends on its batch-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,7 @@ import numpy as np
 from synth.errors import ModelError
 
 MODEL_DIR = "claims-minilm"
+PairLogits = Callable[[Sequence[tuple[str, str]]], np.ndarray]
 MAX_TOKENS = 96  # 97% of the labelled sentences with their heading fit (the rest lose words)
 
 
@@ -48,8 +49,26 @@ def _runner():
     return OnnxRunner(folder, max_length=MAX_TOKENS)
 
 
-def claim_logits(sentences: Sequence[str], sections: Sequence[str]) -> np.ndarray:
+def reader_logits(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """Raw logits (other, claim) of (heading, sentence) pairs from the shipped int8 file."""
+    return _runner().logits(pairs)
+
+
+@cache
+def reader_identity() -> str:
+    """What decides the reader's logits (weights file and token limit): a cache key's prefix."""
+    from synth.onnx_run import file_digest
+
+    runner = _runner()
+    return f"{MODEL_DIR}:{file_digest(runner.path)[:16]}:{MAX_TOKENS}"
+
+
+def claim_logits(
+    sentences: Sequence[str], sections: Sequence[str], logits_fn: PairLogits | None = None
+) -> np.ndarray:
     """logit(claim) - logit(other) of each sentence (float32, one per sentence).
+    ``logits_fn`` computes raw pair logits (default :func:`reader_logits`; the pipeline passes
+    one through the database's score cache, so a paper's sentences are read once, ever).
 
     Raises:
         ModelError: the shipped model folder is missing or damaged, or onnxruntime is absent.
@@ -57,5 +76,5 @@ def claim_logits(sentences: Sequence[str], sections: Sequence[str]) -> np.ndarra
     if not sentences:
         return np.zeros(0, dtype=np.float32)
     pairs = [pair_of(h, s) for h, s in zip(sections, sentences, strict=True)]
-    logits = _runner().logits(pairs)
+    logits = np.asarray((logits_fn or reader_logits)(pairs))
     return logits[:, 1] - logits[:, 0]

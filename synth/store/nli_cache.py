@@ -10,11 +10,12 @@ decides them (:attr:`synth.verify.model.Verifier.identity`: weights, backend, to
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sqlmodel import Session
 
+from synth.claims.sentence_model import PairLogits, reader_identity, reader_logits
 from synth.store.arrays import through_cache
 from synth.store.models import NliCache
 from synth.verify.model import NliScores, Verifier
@@ -22,6 +23,19 @@ from synth.verify.model import NliScores, Verifier
 
 def cache_key(identity: str, premise: str, hypothesis: str) -> str:
     return hashlib.sha1(f"{identity}\0{premise}\0{hypothesis}".encode()).hexdigest()
+
+
+def cached_pair_logits(
+    session: Session,
+    identity: str,
+    pairs: Sequence[tuple[str, str]],
+    compute: Callable[[list[tuple[str, str]]], np.ndarray],
+) -> np.ndarray:
+    """Raw logits of ``pairs`` from the model ``identity`` names, running ``compute`` on new
+    pairs only. Any pair classifier whose logits do not depend on batch-mates may use it: the
+    NLI verifier, and the claim reader (:mod:`synth.claims.sentence_model`)."""
+    keys = [cache_key(identity, p, h) for p, h in pairs]
+    return np.stack(through_cache(session, NliCache, "logits", keys, pairs, compute, np.float32))
 
 
 def cached_logits(
@@ -34,17 +48,17 @@ def cached_logits(
     """Raw logits of ``pairs`` (as :meth:`Verifier.raw_logits`), running only new pairs."""
     if not pairs:
         return np.zeros((0, len(verifier.labels)), dtype=np.float32)
-    keys = [cache_key(verifier.identity, p, h) for p, h in pairs]
-    logits = through_cache(
+    return cached_pair_logits(
         session,
-        NliCache,
-        "logits",
-        keys,
+        verifier.identity,
         pairs,
         lambda new: verifier.raw_logits(new, show_progress=show_progress),
-        np.float32,
     )
-    return np.stack(logits)
+
+
+def cached_reader(session: Session) -> PairLogits:
+    """The claim reader's pair logits through the database (each sentence read once, ever)."""
+    return lambda pairs: cached_pair_logits(session, reader_identity(), pairs, reader_logits)
 
 
 class CachedVerifier:
