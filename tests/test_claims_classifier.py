@@ -573,8 +573,7 @@ def test_the_reader_reads_each_sentence_once_through_the_database(tmp_path, monk
     with the NLI scores, keyed by the reader's own identity, and are the same numbers."""
     from synth.claims.sentence_model import claim_logits, reader_logits
     from synth.settings import Settings
-    from synth.store import open_database
-    from synth.store import nli_cache
+    from synth.store import nli_cache, open_database
 
     settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'c.db'}")
     asked: list[int] = []
