@@ -16,7 +16,7 @@ papers out of everything here). Steps:
    logits on its own training sentences would be overconfident). Each finished fold is saved
    under ``training/runs/claims-minilm/`` (gitignored), so a rerun resumes after the last one;
 2. one model on all training papers, exported to int8 ONNX (``training/export_onnx.py``) and
-   copied (config, tokenizer, ONNX file: no torch weights, 23 MB) to
+   copied (config, tokenizer, ONNX file: no torch weights, 22 MB) to
    ``synth/models/claims-minilm/``.
 
 Writes ``training/claims/finetune_oof.json``. Base: all-MiniLM-L6-v2 (the

@@ -6,7 +6,7 @@ logit(claim) - logit(other); that number is one feature of the claim classifier
 (:mod:`synth.claims.classifier`), beside the place and cue features, since on its own it is
 less precise than the stack (``training/claims/figures.json``). The shipped folder,
 ``synth/models/claims-minilm/``, holds the config, the tokenizer and the int8 ONNX file only
-(23 MB); it runs through the same runner as the NLI model (:class:`synth.verify.onnx.OnnxRunner`),
+(22 MB); it runs through the same runner as the NLI model (:class:`synth.verify.onnx.OnnxRunner`),
 one sentence alone per worker, so a sentence's score never depends on its batch-mates.
 """
 
