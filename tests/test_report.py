@@ -232,3 +232,15 @@ def test_html_escapes_markup_from_paper_text(report_run, corpus_db):
     page = render(view, "html")
     assert "<script>x</script>" not in page
     assert html.escape(sentence.text, quote=False) in page.replace("&#34;", '"')
+
+
+def test_a_place_holding_several_restatements_is_named_once_with_their_count():
+    from synth.report.context import RestatementView, places_text
+
+    rows = [
+        RestatementView("A.", "Abstract", 1),
+        RestatementView("B.", "6 Conclusion", 6),
+        RestatementView("C.", "Abstract", 1),
+        RestatementView("D.", "", None),
+    ]
+    assert places_text(rows) == "Abstract p. 1 (2 sentences); 6 Conclusion p. 6; unknown section"

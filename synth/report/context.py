@@ -115,11 +115,19 @@ class ClaimView:
 
     @property
     def restated_in(self) -> str:
-        """Where else the paper states the finding: "Introduction p. 1; 6 Conclusion p. 9"."""
-        return "; ".join(
-            f"{r.section or 'unknown section'}" + (f" p. {r.page}" if r.page else "")
-            for r in self.restatements
-        )
+        """Where else the paper states the finding (see :func:`places_text`)."""
+        return places_text(self.restatements)
+
+
+def places_text(restatements: Sequence[RestatementView]) -> str:
+    """Where else the paper states a finding, each place once, in reading order, with how many
+    sentences it holds when more than one: "Introduction p. 1; 6 Conclusion p. 9 (2 sentences)".
+    Two sentences of one section and page would otherwise read as the same place twice."""
+    counts: dict[str, int] = {}
+    for r in restatements:
+        place = f"{r.section or 'unknown section'}" + (f" p. {r.page}" if r.page else "")
+        counts[place] = counts.get(place, 0) + 1
+    return "; ".join(p + (f" ({n} sentences)" if n > 1 else "") for p, n in counts.items())
 
 
 @dataclass
