@@ -30,19 +30,21 @@ def weights_digest(folder: str | Path) -> str:
     files = sorted(p for p in Path(folder).iterdir() if p.suffix in WEIGHT_SUFFIXES)
     for file in files:
         digest.update(file.name.encode())
-        with file.open("rb") as f:
-            while chunk := f.read(1 << 22):
-                digest.update(chunk)
+        _hash_into(digest, file)
     return digest.hexdigest()
 
 
 def file_digest(path: str | Path) -> str:
     """SHA-256 of one file (an ONNX graph shipped without the weights it came from)."""
     digest = hashlib.sha256()
-    with Path(path).open("rb") as f:
+    _hash_into(digest, Path(path))
+    return digest.hexdigest()
+
+
+def _hash_into(digest, path: Path) -> None:
+    with path.open("rb") as f:
         while chunk := f.read(1 << 22):
             digest.update(chunk)
-    return digest.hexdigest()
 
 
 def onnxruntime_available() -> bool:
