@@ -73,7 +73,9 @@ def main() -> None:
     out: dict = {"about": __doc__.splitlines()[0], "model": args.model, "splits": {}}
     for split in ("train", "test"):
         pairs = [
-            p for key, f in papers.items() if test_paper(key) == (split == "test")
+            p
+            for key, f in papers.items()
+            if test_paper(key) == (split == "test")
             for p in kept_pairs(f)
         ]
         fwd = probs(verifier, [(a, b) for a, b, _ in pairs])
