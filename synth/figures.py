@@ -162,6 +162,8 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
         unit = _UNITS[m.group("unit")]
         base, kind = _to_base(unit)
         factor *= base
+    if kind == "number" and factor == 1.0 and not decimals and _counts_things(text, m.end()):
+        kind = "count"
     sign = -1.0 if m.group("sign") else 1.0
     return Figure(
         value=sign * value * factor,
@@ -176,15 +178,32 @@ def _figure(text: str, m: re.Match[str]) -> Figure | None:
     )
 
 
+_NEXT_WORD = re.compile(r"\s+([a-z]{2,})\b")
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ys)$|^(?:was|has|does|as|its|this|thus|plus|versus)$")
+
+
+def _counts_things(text: str, end: int) -> bool:
+    """Whether a whole number is followed by a plural noun ("20 tasks", "8 GPUs" is not read
+    as one): a count of things, which no score or percentage restates."""
+    m = _NEXT_WORD.match(text, end)
+    return bool(m) and m.group(1).endswith("s") and not _NOT_PLURAL.search(m.group(1))
+
+
 def parse(text: str) -> list[Figure]:
     """Every figure of ``text`` that states a measurement, in order."""
     return [f for m in _FIGURE.finditer(text) if (f := _figure(text, m)) is not None]
 
 
+_LOOSE = ({"number", "percent"},)
+
+
 def comparable(a: Figure, b: Figure) -> bool:
-    """Whether two figures measure the same kind of thing (a count and a percentage do)."""
-    loose = {"number", "percent"}
-    return a.kind == b.kind or (a.kind in loose and b.kind in loose)
+    """Whether two figures measure the same kind of thing. A bare number may be a score or a
+    percentage ("68" and "68%"), or a count ("18 of 20 tasks"); a count of things ("20
+    tasks") is never a score ("3.6 points") nor a fraction."""
+    if {a.kind, b.kind} == {"number", "count"}:
+        return not a.decimals and not b.decimals
+    return a.kind == b.kind or {a.kind, b.kind} in _LOOSE
 
 
 def same_value(claimed: Figure, given: Figure) -> bool:
@@ -201,6 +220,14 @@ def same_value(claimed: Figure, given: Figure) -> bool:
     return abs(claimed.value - given.value) <= claimed.tolerance
 
 
+def agree(claimed: Figure, given: Figure) -> bool:
+    """Whether two figures are one value up to the rounding either writes it with: a paper
+    gives "67.8% precision" in its results and "68% precision" in its introduction, and
+    neither contradicts the other (a claim's own precision alone would call them two values).
+    """
+    return same_value(claimed, given) or same_value(given, claimed)
+
+
 def status(claim: str, evidence: str) -> str:
     """How the evidence stands to the claim's figures.
 
@@ -212,7 +239,7 @@ def status(claim: str, evidence: str) -> str:
     detail, not other values.
     """
     claimed, given = parse(claim), parse(evidence)
-    unmatched = [c for c in claimed if not any(same_value(c, g) for g in given)]
+    unmatched = [c for c in claimed if not any(agree(c, g) for g in given)]
     if not unmatched:
         return OK
     spare = [g for g in given if not _used(g, claimed)]
@@ -222,7 +249,7 @@ def status(claim: str, evidence: str) -> str:
 
 
 def _used(given: Figure, claimed: list[Figure]) -> bool:
-    return any(same_value(c, given) for c in claimed)
+    return any(agree(c, given) for c in claimed)
 
 
 def changes(source: str, copy: str) -> list[tuple[str, str]]:
@@ -234,7 +261,7 @@ def changes(source: str, copy: str) -> list[tuple[str, str]]:
     a, b = parse(source), parse(copy)
     out = []
     for fa, fb in zip(a, b, strict=False):
-        if not same_value(fb, fa) and not same_value(fa, fb):
+        if not agree(fa, fb):
             out.append((fa.display, fb.display))
     if len(b) > len(a):
         out += [("", fb.display) for fb in b[len(a) :]]

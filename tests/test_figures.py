@@ -78,6 +78,25 @@ def test_precision_of_the_claim_decides_a_match():
     assert figures.status("reaches 41.8 BLEU", "reaches 38.1 BLEU on WMT") == DIFFERS
 
 
+def test_a_figure_rounded_either_way_is_the_same_figure():
+    # 1702.03859 states one result as "67.8% precision" (p. 8) and "68% precision" (p. 2)
+    claim = "we are able to retrieve the correct translation with 67.8% precision."
+    evidence = "identifying the translation of an English sentence with 68% precision."
+    assert figures.status(claim, evidence) == OK
+    assert figures.status(evidence, claim) == OK
+    assert figures.status(claim, "identifying the translation with 61% precision.") == DIFFERS
+
+
+def test_a_count_of_things_is_not_a_score():
+    # 1906.08237: the abstract's task counts and the SQuAD section's F1 gains are not one figure
+    claim = "XLNet outperforms BERT on 20 tasks and achieves state-of-the-art results on 18 tasks."
+    assert [f.kind for f in figures.parse(claim)] == ["count", "count"]
+    evidence = "XLNet substantially outperforms BERT by 3.6 and 7.0 points in F1 for v1.1 and v2.0."
+    assert figures.status(claim, evidence) == MISSING
+    assert figures.status(claim, "XLNet wins on 18 of 20 tasks.") == OK
+    assert figures.status(claim, "XLNet beats BERT on 12 tasks, the best on 10 tasks.") == DIFFERS
+
+
 def test_fewer_figures_in_the_evidence_is_missing_detail():
     claim = "XLNet wins on 18 tasks: 7 GLUE, 3 reading, 7 classification."
     assert figures.status(claim, "XLNet wins on 18 of 20 tasks.") == MISSING
