@@ -24,29 +24,39 @@ from synth.verify.tiers import (
     CROSS_PAPER,
     RESTATEMENT,
     SAME_PAPER,
+    SOURCE,
     cites_other_work,
     subject_overlap,
     tier_of,
 )
-from synth.verify.verdict import FIGURES_OK, ScoredEvidence
+from synth.verify.verdict import (
+    FIGURES_CONFLICT,
+    FIGURES_OK,
+    NOT_ENOUGH_INFO,
+    REFUTED,
+    ScoredEvidence,
+    Thresholds,
+    decide,
+)
 
 from conftest import NLI, need
 
 CLAIM = "XLM obtains 75.1% accuracy on XNLI, a new state of the art."
 
 
-def scored(text, e, n, c, *, tier, subject=1.0, sim=0.8):
+def scored(text, e, n, c, *, tier, subject=1.0, sim=0.8, own=False, figures=FIGURES_OK):
     raw = NliScores(e, n, c)
     return ScoredEvidence(
         passage=Passage(text, 1, "1901.07291", 3),
         raw=raw,
         scores=raw,
         similarity=sim,
-        figures=FIGURES_OK,
+        figures=figures,
         cross_paper=tier == CROSS_PAPER,
         premise=text,
         tier=tier,
         subject=subject,
+        own_paper=own,
     )
 
 
@@ -89,6 +99,33 @@ def test_a_restatement_never_supports_and_another_subject_never_refutes():
     f = features(CLAIM, [restated, unrelated])
     assert f["support"] == pytest.approx(0.02)  # only the unrelated sentence's entailment
     assert f["refute"] == 0.0 and f["restated"] == 1.0
+
+
+def test_a_paper_refutes_its_own_claim_only_by_its_figures():
+    """The NLI model reads some paraphrases as contradictions ("transfer learning using sentence
+    embeddings tends to outperform word level transfer" against "the sentence level embeddings
+    surpass ... word level embeddings alone"); within one paper only a figures conflict counts."""
+    paraphrase = scored(
+        "XLM sets a new state of the art on XNLI.", 0.1, 0.1, 0.8, tier=BODY, own=True
+    )
+    assert not paraphrase.can_refute and refute_strength(paraphrase) == 0.0
+    other_figure = scored(
+        "XLM obtains 71.5% accuracy on XNLI.",
+        0.0,
+        0.2,
+        0.8,
+        tier=BODY,
+        own=True,
+        figures=FIGURES_CONFLICT,
+    )
+    assert other_figure.can_refute and refute_strength(other_figure) == pytest.approx(0.8)
+    audited = scored("XLM sets a new state of the art on XNLI.", 0.1, 0.1, 0.8, tier=SOURCE)
+    assert refute_strength(audited) == pytest.approx(0.8)  # a cited source may refute a report
+    thresholds = Thresholds(support=0.6, refute=0.6)
+    assert decide([paraphrase], thresholds).verdict == NOT_ENOUGH_INFO
+    assert decide([paraphrase, other_figure], thresholds).verdict == REFUTED
+    f = features(CLAIM, [paraphrase])
+    assert f["refute"] == 0.0 and f["raw_contradiction"] == pytest.approx(0.8)
 
 
 def test_expected_calibration_error():

@@ -112,6 +112,7 @@ def score_claims(
                     similarity=sim,
                     figures=statuses[k],
                     cross_paper=c.paper_key is not None and passage.paper_key != c.paper_key,
+                    own_paper=c.paper_key is not None and passage.paper_key == c.paper_key,
                     premise=pairs[k][0],
                     tier=tier_of(
                         c.text,

@@ -48,8 +48,9 @@ def _logit(p: float) -> float:
 
 
 def refute_strength(e: ScoredEvidence) -> float:
-    """P(contradiction) counted only for evidence about the claim's subject, less across papers."""
-    if e.subject < SAME_SUBJECT:
+    """P(contradiction) counted only for evidence about the claim's subject that may refute it
+    (:attr:`ScoredEvidence.can_refute`; never a restatement), less across papers."""
+    if e.subject < SAME_SUBJECT or e.tier == RESTATEMENT or not e.can_refute:
         return 0.0
     p = e.contradiction_read[0]
     return p * (CROSS_PAPER_REFUTE_FACTOR if e.tier == CROSS_PAPER else 1.0)
