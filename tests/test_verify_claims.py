@@ -101,16 +101,16 @@ def test_a_restatement_never_supports_and_another_subject_never_refutes():
     assert f["refute"] == 0.0 and f["restated"] == 1.0
 
 
-def test_a_paper_refutes_its_own_claim_only_by_its_figures():
+def test_a_paper_never_refutes_its_own_claim():
     """The NLI model reads some paraphrases as contradictions ("transfer learning using sentence
     embeddings tends to outperform word level transfer" against "the sentence level embeddings
-    surpass ... word level embeddings alone"); within one paper only a figures conflict counts."""
+    surpass ... word level embeddings alone"), and figures of two settings as a conflict."""
     paraphrase = scored(
         "XLM sets a new state of the art on XNLI.", 0.1, 0.1, 0.8, tier=BODY, own=True
     )
     assert not paraphrase.can_refute and refute_strength(paraphrase) == 0.0
-    other_figure = scored(
-        "XLM obtains 71.5% accuracy on XNLI.",
+    other_setting = scored(
+        "XLM obtains 71.5% accuracy on XNLI zero-shot.",
         0.0,
         0.2,
         0.8,
@@ -118,14 +118,28 @@ def test_a_paper_refutes_its_own_claim_only_by_its_figures():
         own=True,
         figures=FIGURES_CONFLICT,
     )
-    assert other_figure.can_refute and refute_strength(other_figure) == pytest.approx(0.8)
+    assert refute_strength(other_setting) == 0.0
     audited = scored("XLM sets a new state of the art on XNLI.", 0.1, 0.1, 0.8, tier=SOURCE)
     assert refute_strength(audited) == pytest.approx(0.8)  # a cited source may refute a report
+    cross = scored("XLM does not improve on XNLI.", 0.1, 0.1, 0.8, tier=CROSS_PAPER)
+    assert cross.can_refute
     thresholds = Thresholds(support=0.6, refute=0.6)
-    assert decide([paraphrase], thresholds).verdict == NOT_ENOUGH_INFO
-    assert decide([paraphrase, other_figure], thresholds).verdict == REFUTED
+    assert decide([paraphrase, other_setting], thresholds).verdict == NOT_ENOUGH_INFO
+    assert decide([paraphrase, audited], thresholds).verdict == REFUTED
     f = features(CLAIM, [paraphrase])
     assert f["refute"] == 0.0 and f["raw_contradiction"] == pytest.approx(0.8)
+
+
+def test_another_paper_supports_only_a_claim_about_its_subject():
+    # 1803.11175 "supported" by 1506.06726 in a default report before the rule
+    claim = "Our results demonstrate that DANs achieve strong baseline performance on text tasks."
+    other = "Tuning the representations, even on small datasets, is likely to perform better."
+    assert support_strength(scored(other, 0.8, 0.1, 0.1, tier=CROSS_PAPER, subject=0.0)) == 0.0
+    about = "DANs are strong baselines for text classification."
+    assert support_strength(scored(about, 0.8, 0.1, 0.1, tier=CROSS_PAPER)) == pytest.approx(0.8)
+    # within the claim's own paper the subject is the paper's: no names needed
+    assert support_strength(scored(other, 0.8, 0.1, 0.1, tier=BODY, subject=0.0)) == 0.8
+    assert subject_overlap(claim, other) == 0.0
 
 
 def test_expected_calibration_error():

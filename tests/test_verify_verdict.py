@@ -132,3 +132,10 @@ def test_a_verdicts_confidence_is_rounded_as_it_will_be_stored():
     from synth.verify.verdict import Verdict
 
     assert Verdict("supported", 0.674963, "entailed").confidence == 0.675
+
+
+def test_evidence_is_shown_with_its_probability_rounded_as_it_will_be_stored():
+    """The same for an evidence sentence's probability (0.594996 would show as 0.59 in the
+    report and as 0.60 once rebuilt from the database)."""
+    e = evidence(0.594996, 0.2, 0.205004)
+    assert e.shown_for(SUPPORTED) == ("entailment", 0.595, False)

@@ -57,8 +57,12 @@ def refute_strength(e: ScoredEvidence) -> float:
 
 
 def support_strength(e: ScoredEvidence) -> float:
-    """P(entailment) of the sentence or of its window; a restatement never supports."""
-    return 0.0 if e.tier == RESTATEMENT else e.entailment_read[0]
+    """P(entailment) of the sentence or of its window; a restatement never supports, nor does
+    another paper's sentence that is not about the claim's subject (papers on one topic share
+    their words: ``training/cross_paper_support.py`` measures what this rule keeps)."""
+    if e.tier == RESTATEMENT or (e.cross_paper and e.subject < SAME_SUBJECT):
+        return 0.0
+    return e.entailment_read[0]
 
 
 def features(claim: str, evidence: Sequence[ScoredEvidence]) -> dict[str, float]:
