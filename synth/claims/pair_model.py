@@ -13,7 +13,8 @@ A logistic regression over what two statements of one finding share, fitted by
   in embedding space;
 * ``share``: the plain share of the shorter sentence's content words, when at least
   :data:`MIN_SHARED_WORDS` are shared;
-* ``figure``: both report one figure that identifies a result (not a small count);
+* ``figure``: both report one figure that identifies a result (not a small count), up to
+  rounding;
 * ``len_ratio``: the shorter sentence's length over the longer's.
 
 One rule overrides the model: two sentences that both report telling figures and share none
@@ -91,6 +92,21 @@ def _decimals(value: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".", 1)[1])
 
 
+def _agree(x: float, y: float) -> bool:
+    """One figure, compared at the coarser one's precision (68 and 67.8 agree)."""
+    places = min(_decimals(x), _decimals(y))
+    return round(x, places) == round(y, places)
+
+
+def figures_shared(a: frozenset[float], b: frozenset[float]) -> bool:
+    """Both sentences report one telling figure, up to rounding.
+
+    >>> figures_shared(frozenset({200000.0, 68.0}), frozenset({67.8}))
+    True
+    """
+    return any(_agree(x, y) for x in a for y in b)
+
+
 def figures_conflict(a: frozenset[float], b: frozenset[float]) -> bool:
     """Both sentences report telling figures and none agree, each pair compared at the coarser
     one's precision (a rounded restatement is the same figure).
@@ -102,14 +118,7 @@ def figures_conflict(a: frozenset[float], b: frozenset[float]) -> bool:
     >>> figures_conflict(frozenset({34.3}), frozenset())
     False
     """
-    if not a or not b:
-        return False
-    for x in a:
-        for y in b:
-            places = min(_decimals(x), _decimals(y))
-            if round(x, places) == round(y, places):
-                return False
-    return True
+    return bool(a) and bool(b) and not figures_shared(a, b)
 
 
 def paper_idf(texts: Sequence[str]) -> dict[str, float]:
@@ -217,6 +226,6 @@ def finding_logits(
         fa, fb = figures(figures_a, texts_a, int(i)), figures(figures_b, texts_b, int(j))
         if figures_conflict(fa, fb):
             logits[i, j] = VETOED
-        elif logits[i, j] < model.threshold and fa & fb:
+        elif logits[i, j] < model.threshold and figures_shared(fa, fb):
             logits[i, j] += lift
     return logits
