@@ -162,3 +162,18 @@ def test_markdown_makes_html_inert():
     """A paper's or question's "<script>" must not run where a Markdown viewer passes HTML."""
     out = render(view(), "markdown")
     assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_results_count_one_in_the_singular():
+    from synth.report.context import results_text
+
+    stats = {
+        "papers_read": 1,
+        "claims": 2,
+        "claims_by_verdict": {"SUPPORTED": 1, "REFUTED": 0, "NOT_ENOUGH_INFO": 1},
+        "claims_cross_paper": 1,
+        "failures": [],
+    }
+    lines = results_text(stats, [], [])
+    assert lines[0].startswith("1 paper read; 2 claims extracted")
+    assert lines[1].startswith("1 verdict rests on evidence from another paper")

@@ -308,12 +308,13 @@ def per_paper(claims: list[ClaimView], refs: list[Reference]) -> list[str]:
 
 
 def results_text(stats: dict, claims: list[ClaimView], refs: list[Reference]) -> list[str]:
-    by = stats["claims_by_verdict"]
+    by, cross = stats["claims_by_verdict"], stats["claims_cross_paper"]
     lines = [
-        f"{stats['papers_read']} papers read; {stats['claims']} claims extracted: "
+        f"{stats['papers_read']} paper{'' if stats['papers_read'] == 1 else 's'} read; "
+        f"{stats['claims']} claims extracted: "
         f"{by[SUPPORTED]} supported, {by[REFUTED]} refuted, {by[NOT_ENOUGH_INFO]} not enough info.",
-        f"{stats['claims_cross_paper']} verdicts rest on evidence from another paper than the "
-        "claim's own (cross-paper corroboration or contradiction).",
+        f"{cross} {'verdict rests' if cross == 1 else 'verdicts rest'} on evidence from another "
+        "paper than the claim's own (cross-paper corroboration or contradiction).",
         *per_paper(claims, refs),
     ]
     if stats["failures"]:
