@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verifier v9: v8's recipe shrunk to fit one 3-hour session on 2 cores (~2 h of training).
-# v8's stage 1 (4,798 steps) could not finish: its checkpoints lived in training/runs/, which a
+# v8 (training/v8.sh, removed at this commit: in git history) had a stage 1 of 4,798 steps that could not finish: its checkpoints lived in training/runs/, which a
 # new machine does not have, so 3,100 steps were lost between sessions. v9 keeps v8's design
 # (from all-MiniLM-L6-v2 itself; stage 1 on every source incl. ../shared/data/nli_more and the
 # rewrites of training/generate.py; stage 2 the shipped second-stage mixture with replay), with
