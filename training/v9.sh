@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Verifier v9: v8's recipe shrunk to fit one 3-hour session on 2 cores (~2 h of training).
-# v8 (training/v8.sh, removed at this commit: in git history) had a stage 1 of 4,798 steps that could not finish: its checkpoints lived in training/runs/, which a
-# new machine does not have, so 3,100 steps were lost between sessions. v9 keeps v8's design
+# v8 (training/v8.sh, now only in git history) had a stage 1 of 4,798 steps that could not
+# finish: its checkpoints lived in training/runs/, which a new machine does not have, so
+# 3,100 steps were lost between sessions. v9 keeps v8's design
 # (from all-MiniLM-L6-v2 itself; stage 1 on every source incl. ../shared/data/nli_more and the
 # rewrites of training/generate.py; stage 2 the shipped second-stage mixture with replay), with
 #   Stage 1: every source subsampled to ~59k pairs (1,850 steps, as many as the shipped model's
