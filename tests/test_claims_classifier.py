@@ -593,5 +593,9 @@ def test_the_reader_reads_each_sentence_once_through_the_database(tmp_path, monk
         first = claim_logits(texts, ["5 Results"] * 2, nli_cache.cached_reader(session))
         monkeypatch.setattr(nli_cache, "reader_logits", counting)  # counts, still the real model
         again = claim_logits(texts, ["5 Results"] * 2, nli_cache.cached_reader(session))
-    assert asked == [] and np.allclose(first, again)
+        assert asked == [] and np.allclose(first, again)
+        claim_logits(
+            [*texts, "A new sentence."], ["5 Results"] * 3, nli_cache.cached_reader(session)
+        )
+    assert asked == [1]  # the counter is in place: only the new sentence was read
     assert np.allclose(first, claim_logits(texts, ["5 Results"] * 2))

@@ -54,7 +54,7 @@ def evidence_rows(verification_id: int, verdict: Verdict, limit: int) -> list[Ev
                 text=p.text,
                 page=p.page,
                 label=label,
-                score=round(prob, 4),
+                score=prob,  # ScoredEvidence.shown_for rounds it to the stored digits
                 probs={
                     **ev.scores.as_dict(),
                     "raw": ev.raw.as_dict(),

@@ -106,6 +106,11 @@ class ScoredEvidence:
         return not self.own_paper
 
     @property
+    def counted_refute(self) -> float:
+        """P(contradiction) as the threshold rule counts it: 0 for evidence that cannot refute."""
+        return self.refute_prob if self.can_refute else 0.0
+
+    @property
     def number_conflict(self) -> bool:
         """The evidence gives other figures for the same thing, so it refutes the claim's."""
         return self.figures == FIGURES_CONFLICT
@@ -189,9 +194,9 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
     if not evidence:
         return Verdict(NOT_ENOUGH_INFO, 1.0, ONLY_RESTATED, restated)
     best_support = max(evidence, key=lambda e: e.scores.entailment)
-    best_refute = max(evidence, key=lambda e: e.refute_prob if e.can_refute else 0.0)
+    best_refute = max(evidence, key=lambda e: e.counted_refute)
     support = best_support.scores.entailment
-    refute = best_refute.refute_prob if best_refute.can_refute else 0.0
+    refute = best_refute.counted_refute
     supported, refuted = support >= thresholds.support, refute >= thresholds.refute
     if supported and refuted:
         # Both pass: trust the evidence closer to the claim. A contradiction from a loosely
@@ -202,8 +207,7 @@ def decide(evidence: Sequence[ScoredEvidence], thresholds: Thresholds) -> Verdic
         where = "another paper" if best_support.cross_paper else "the same paper"
         return Verdict(SUPPORTED, support, f"entailed by evidence from {where}", ordered)
     if refuted:
-        ordered = sorted(evidence, key=lambda e: -(e.refute_prob if e.can_refute else 0.0))
-        ordered += restated
+        ordered = sorted(evidence, key=lambda e: -e.counted_refute) + restated
         if best_refute.number_conflict:
             reason = "the evidence gives different figures for the same thing"
         else:
