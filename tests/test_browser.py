@@ -104,12 +104,15 @@ def _shot(driver, name: str) -> Path:
 
 
 def test_filter_open_label_and_see_agreement(browser, server):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, result = server
-    wait = WebDriverWait(browser, 20)
+    # A label swaps fresh HTML into the page; an element found just before the swap goes
+    # stale, so the waits look again instead of failing on the race.
+    wait = WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,))
     verdict = result.verdicts[0].verdict  # a verdict the run certainly has
     value = {"SUPPORTED": "supported", "REFUTED": "refuted", "NOT_ENOUGH_INFO": "nei"}[verdict]
 
@@ -134,7 +137,8 @@ def test_filter_open_label_and_see_agreement(browser, server):
     body.send_keys("j")
     body.send_keys("1")
     if len(rows) > 1:
-        wait.until(lambda d: "supported" in rows[1].find_element(By.CSS_SELECTOR, "td.human").text)
+        second = "#claims tbody tr[data-claim-id]:nth-of-type(2) td.human"
+        wait.until(lambda d: "supported" in d.find_element(By.CSS_SELECTOR, second).text)
 
     # Open the first claim and label it refuted with the key 2.
     claim_id = rows[0].get_attribute("data-claim-id")
