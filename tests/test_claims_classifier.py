@@ -63,6 +63,13 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "captures.",
             "future work",
         ),
+        # open questions and work in progress (1506.06726, 1902.01718 in the shared PDFs)
+        (
+            "Many variations have yet to be explored, including (a) deep encoders and decoders.",
+            "future work",
+        ),
+        ("We are exploring reranking models that integrate more relevance signals.", "future work"),
+        ("This seems a fruitful direction for further exploration.", "future work"),
         ("In table 3 we present the dependence of precision @1 on word frequency.", "pointer"),
         ("We exhibit our results in table 4, where we evaluate our method.", "pointer"),
         ("We describe datasets and the adopted neural models in Section 3.", "roadmap"),
@@ -229,6 +236,8 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "This shows the importance of pretraining both the encoder and the decoder.",
         "It was observed that the model still underfits the data at the end of training.",
         "Previous work used only the last layer, but we find that all layers help.",
+        # a result worded around exploration, not an open question
+        "We found that exploring more of the search space improved BLEU by 2 points.",
         # a section's preview of its finding (1802.05365, a key finding's restatement)
         "Sec. 5.3 explores the information captured in biLMs to show that syntax is captured "
         "at lower layers.",

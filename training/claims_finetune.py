@@ -74,18 +74,21 @@ def encode(tokenizer, rows: list[dict]):
     )
 
 
-def train(rows: list[dict], tokenizer, log: str):
-    """Fine-tune a fresh copy of the base model on ``rows`` (linear warm-up and decay)."""
+def train(rows: list[dict], tokenizer, log: str, base: Path | None = None, epochs: int = EPOCHS):
+    """Fine-tune a fresh copy of ``base`` (default all-MiniLM-L6-v2) on ``rows`` (linear warm-up
+    and decay)."""
     from transformers import AutoModelForSequenceClassification
 
     torch.manual_seed(SEED)
-    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir()), num_labels=2)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base or model_dir()), num_labels=2
+    )
     model.config.id2label, model.config.label2id = (
         {0: "other", 1: "claim"},
         {"other": 0, "claim": 1},
     )
     labels = torch.tensor([r["label"] for r in rows])
-    steps = EPOCHS * -(-len(rows) // BATCH)
+    steps = epochs * -(-len(rows) // BATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     warm = max(1, steps // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -94,7 +97,7 @@ def train(rows: list[dict], tokenizer, log: str):
     weight = torch.tensor([1.0, CLAIM_WEIGHT])
     model.train()
     step, start = 0, time.perf_counter()
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         order = torch.randperm(len(rows)).tolist()
         for i in range(0, len(rows), BATCH):
             idx = order[i : i + BATCH]
@@ -120,18 +123,20 @@ def claim_logit(model, tokenizer, rows: list[dict]) -> np.ndarray:
     return np.concatenate(out)
 
 
-def out_of_fold(rows: list[dict], tokenizer) -> np.ndarray:
+def out_of_fold(
+    rows: list[dict], tokenizer, runs: Path = RUNS, base: Path | None = None
+) -> np.ndarray:
     """Each training sentence's logit from the fold model that did not see its paper."""
     groups = np.array([r["paper"] for r in rows])
     oof = np.zeros(len(rows))
     for k, (fit_idx, held) in enumerate(GroupKFold(n_splits=5).split(rows, groups=groups)):
-        saved = RUNS / f"fold{k}.npy"
+        saved = runs / f"fold{k}.npy"
         if saved.exists():
             oof[held] = np.load(saved)
             continue
-        model = train([rows[i] for i in fit_idx], tokenizer, f"fold {k}")
+        model = train([rows[i] for i in fit_idx], tokenizer, f"fold {k}", base)
         oof[held] = claim_logit(model, tokenizer, [rows[i] for i in held])
-        RUNS.mkdir(parents=True, exist_ok=True)
+        runs.mkdir(parents=True, exist_ok=True)
         np.save(saved, oof[held])
     return oof
 
@@ -166,38 +171,60 @@ def int8_agreement(folder: Path, tokenizer, rows: list[dict]) -> dict:
     }
 
 
+def oof_record(rows: list[dict], oof: np.ndarray, base: Path | None, seconds: float) -> dict:
+    """The out-of-fold logits with the settings that made them."""
+    return {
+        "about": "out-of-fold logit(claim) of each training sentence "
+        "(training/claims_finetune.py, grouped 5-fold CV by paper)",
+        "base": str(base.relative_to(ROOT)) if base else "all-MiniLM-L6-v2",
+        "epochs": EPOCHS,
+        "lr": LR,
+        "batch": BATCH,
+        "claim_weight": CLAIM_WEIGHT,
+        "seed": SEED,
+        "seconds": round(seconds),
+        "logits": {row_key(r): round(float(z), 4) for r, z in zip(rows, oof, strict=True)},
+    }
+
+
 def main() -> None:
+    import argparse
+
     from transformers import AutoTokenizer
 
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "--base", type=Path, default=None, help="start from this model (claims_pretrain.py)"
+    )
+    ap.add_argument(
+        "--oof-only",
+        action="store_true",
+        help="stop after the cross-validation; write the logits to the run folder, ship nothing",
+    )
+    args = ap.parse_args()
+    base = args.base.resolve() if args.base else None
+    runs = RUNS.with_name(f"{RUNS.name}-{base.name}") if base else RUNS
     start = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
     rows = [r for r in load_body() if not test_paper(r["paper"])]
-    oof = out_of_fold(rows, tokenizer)
-    final = RUNS / "final"
+    oof = out_of_fold(rows, tokenizer, runs, base)
+    record = oof_record(rows, oof, base, time.perf_counter() - start)
+    if args.oof_only:
+        (runs / "oof.json").write_text(json.dumps(record, indent=1) + "\n")
+        print(f"wrote {runs / 'oof.json'}")
+        return
+    final = runs / "final"
     if not (final / "config.json").exists():
-        model = train(rows, tokenizer, "final")
+        model = train(rows, tokenizer, "final", base)
         model.save_pretrained(final)
         tokenizer.save_pretrained(final)
     checked = ship(final)
-    agreement = int8_agreement(final, tokenizer, load_body())
-    OOF.write_text(
-        json.dumps(
-            {
-                "about": "out-of-fold logit(claim) of each training sentence "
-                "(training/claims_finetune.py, grouped 5-fold CV by paper)",
-                "epochs": EPOCHS,
-                "lr": LR,
-                "batch": BATCH,
-                "claim_weight": CLAIM_WEIGHT,
-                "seed": SEED,
-                "onnx": {"size_mb": round(checked["size_mb"], 1), "int8_vs_torch": agreement},
-                "seconds": round(time.perf_counter() - start),
-                "logits": {row_key(r): round(float(z), 4) for r, z in zip(rows, oof, strict=True)},
-            },
-            indent=1,
-        )
-        + "\n"
-    )
+    record["onnx"] = {
+        "size_mb": round(checked["size_mb"], 1),
+        "int8_vs_torch": int8_agreement(final, tokenizer, load_body()),
+    }
+    record["seconds"] = round(time.perf_counter() - start)
+    OOF.write_text(json.dumps(record, indent=1) + "\n")
     print(f"wrote {OOF} and {SHIP}")
 
 

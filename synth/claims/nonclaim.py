@@ -181,7 +181,15 @@ _NON_CLAIM = (
             r"we will (?:also )?"
             r"(?:conduct|explore|investigate|study|extend|apply|release|consider|try|look)|"
             r"(?:more|further|additional) (?:studies|work|research|analys[ie]s|experiments|"
-            r"investigations?) (?:is|are|will be) (?:needed|required|necessary))\b",
+            r"investigations?) (?:is|are|will be) (?:needed|required|necessary)|"
+            # "Many variations have yet to be explored", "We are exploring reranking models",
+            # "a fruitful direction for further exploration", "only scratches the surface".
+            r"(?:is|are|remains?|have) yet to be (?:explored|investigated|studied|seen)|"
+            r"remains? to be (?:explored|investigated|studied|seen)|"
+            r"we are (?:currently )?(?:exploring|investigating|working on)|"
+            r"(?:direction|avenue)s? (?:for|of) (?:future|further) "
+            r"(?:work|research|exploration|study)|"
+            r"scratch(?:es)? the surface|left (?:for|to) future)\b",
             re.IGNORECASE,
         ),
     ),

@@ -1,0 +1,65 @@
+"""Does a reader that first learnt from the shared abstract sentences make better claims?
+
+``training/claims_pretrain.py`` trains MiniLM on the 15k labelled abstract sentences;
+``training/claims_finetune.py --base training/runs/claims-pretrained --oof-only`` then fine-tunes
+it on the body labels, fold by fold, exactly as the shipped reader was. This script puts each
+reader's out-of-fold logits beside the same cue and place features and measures the stack with
+the grouped cross-validation of ``claims_classifier.py`` (training papers only: the untouched
+papers are not read here, so the choice cannot be tuned on them). Writes
+``training/claims/pretrained_reader_eval.json``::
+
+    python training/claims/try_pretrained_reader.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "training"))
+import claims_classifier as cc  # noqa: E402
+
+from synth.claims.features import hand_features  # noqa: E402
+
+OUT = ROOT / "training" / "claims" / "pretrained_reader_eval.json"
+READERS = {
+    "shipped (from all-MiniLM-L6-v2)": cc.READER_OOF,
+    "pretrained on abstract sentences": ROOT
+    / "training/runs/claims-minilm-claims-pretrained/oof.json",
+}
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, ok: np.ndarray, groups, c: float) -> dict:
+    """The classifier's grouped-CV threshold and out-of-fold scores at that threshold."""
+    oof = cc.cross_validate((None, None), (x, y), groups, c, 0.0)
+    t = cc.threshold_for(oof, y, ok)
+    auc = roc_auc_score(y[ok], oof[ok])
+    return {"C": c, "threshold": t, "auc": round(float(auc), 3), **cc.scores(ok & (oof >= t), y)}
+
+
+def main() -> None:
+    rows = [r for r in cc.load_body() if not cc.test_paper(r["paper"])]
+    hand = hand_features([r["sentence"] for r in rows], [cc.body_place(r) for r in rows])
+    y = np.array([r["label"] for r in rows])
+    ok = np.array([cc.passes_rules(r) for r in rows])
+    groups = np.array([r["paper"] for r in rows])
+    out = {}
+    for name, path in READERS.items():
+        logits = json.loads(path.read_text())["logits"]
+        reader = np.array([logits[cc.row_key(r)] for r in rows])
+        x = np.hstack([hand, reader[:, None]])
+        out[name] = {
+            "reader_alone_auc": round(float(roc_auc_score(y, reader)), 3),
+            "stack": [cross_validated(x, y, ok, groups, c) for c in (0.1, 1.0)],
+        }
+        print(name, json.dumps(out[name]), flush=True)
+    OUT.write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
