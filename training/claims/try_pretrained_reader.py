@@ -5,8 +5,12 @@
 it on the body labels, fold by fold, exactly as the shipped reader was. This script puts each
 reader's out-of-fold logits beside the same cue and place features and measures the stack with
 the grouped cross-validation of ``claims_classifier.py`` (training papers only: the untouched
-papers are not read here, so the choice cannot be tuned on them). Writes
-``training/claims/pretrained_reader_eval.json``::
+papers are not read here, so the choice cannot be tuned on them), on the sentences every reader
+has a logit for, so that readers fitted on more labels (batch 4) are compared on the same
+sentences. A reader whose file is missing is skipped. The first file is the reader shipped
+before (from all-MiniLM-L6-v2, batches 1-3): ``git show
+699966b:training/claims/finetune_oof.json > training/runs/claims-minilm-oof-699966b.json``.
+Writes ``training/claims/pretrained_reader_eval.json``::
 
     python training/claims/try_pretrained_reader.py
 """
@@ -28,9 +32,10 @@ from synth.claims.features import hand_features  # noqa: E402
 
 OUT = ROOT / "training" / "claims" / "pretrained_reader_eval.json"
 READERS = {
-    "shipped (from all-MiniLM-L6-v2)": cc.READER_OOF,
-    "pretrained on abstract sentences": ROOT
+    "from all-MiniLM-L6-v2, batches 1-3": ROOT / "training/runs/claims-minilm-oof-699966b.json",
+    "pretrained on abstract sentences, batches 1-3": ROOT
     / "training/runs/claims-minilm-claims-pretrained/oof.json",
+    "pretrained on abstract sentences, batches 1-4 (shipped)": cc.READER_OOF,
 }
 
 
@@ -43,14 +48,19 @@ def cross_validated(x: np.ndarray, y: np.ndarray, ok: np.ndarray, groups, c: flo
 
 
 def main() -> None:
-    rows = [r for r in cc.load_body() if not cc.test_paper(r["paper"])]
+    found = {
+        name: json.loads(path.read_text())["logits"]
+        for name, path in READERS.items()
+        if path.exists()
+    }
+    common = set.intersection(*(set(logits) for logits in found.values()))
+    rows = [r for r in cc.load_body() if not cc.test_paper(r["paper"]) and cc.row_key(r) in common]
     hand = hand_features([r["sentence"] for r in rows], [cc.body_place(r) for r in rows])
     y = np.array([r["label"] for r in rows])
     ok = np.array([cc.passes_rules(r) for r in rows])
     groups = np.array([r["paper"] for r in rows])
-    out = {}
-    for name, path in READERS.items():
-        logits = json.loads(path.read_text())["logits"]
+    out = {"sentences": len(rows), "claims": int(y.sum())}
+    for name, logits in found.items():
         reader = np.array([logits[cc.row_key(r)] for r in rows])
         x = np.hstack([hand, reader[:, None]])
         out[name] = {
