@@ -352,6 +352,20 @@ def test_two_results_with_different_figures_are_never_one_finding():
     v = embed(rounded)
     assert (v @ v.T).min() > 0.5
     assert restatement_groups(rounded, v, paper_idf(rounded), everything) == [[0, 1]]
+    # XLM again: a small whole number may be the other's figure rounded ("9" of "9.1"), but two
+    # small counts never make a match
+    gain = [
+        "We obtain 34.3 BLEU on WMT'16 German-English, improving the previous state of the art "
+        "by more than 9 BLEU.",
+        "In German-English, our best model outperforms the previous unsupervised approach by "
+        "more than 9.1 BLEU, and 13.3 BLEU if we only consider neural unsupervised approaches.",
+    ]
+    v = embed(gain)
+    assert (v @ v.T).min() > 0.5
+    assert restatement_groups(gain, v, paper_idf(gain), everything) == [[0, 1]]
+    counts = ["With 2 layers we reach 34.3 BLEU.", "With 2 layers we reach 38.5 BLEU."]
+    v = embed(counts)
+    assert restatement_groups(counts, v, paper_idf(counts), everything) == [[0], [1]]
 
 
 def _cosine_only(threshold: float) -> PairModel:

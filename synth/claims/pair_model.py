@@ -72,16 +72,19 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-def telling_figures(text: str) -> frozenset[float]:
-    """The figures of ``text`` that identify a result: not small whole counts (1-10).
+Figures = frozenset[tuple[float, bool]]  # (value, telling) of each figure a sentence reports
+
+
+def telling_figures(text: str) -> Figures:
+    """The figures of ``text``, each marked telling or not: a telling figure identifies a
+    result; a small whole number (1-10) is usually a count ("2 models") and identifies none.
 
     >>> sorted(telling_figures("Our 2 models reach 73.3 EM and 81.1 F1."))
-    [73.3, 81.1]
+    [(2.0, False), (73.3, True), (81.1, True)]
     """
     return frozenset(
-        round(f.value, 4)
+        (round(f.value, 4), not (float(f.value).is_integer() and abs(f.value) <= 10))
         for f in parse_figures(text)
-        if not (float(f.value).is_integer() and abs(f.value) <= 10)
     )
 
 
@@ -98,27 +101,33 @@ def _agree(x: float, y: float) -> bool:
     return round(x, places) == round(y, places)
 
 
-def figures_shared(a: frozenset[float], b: frozenset[float]) -> bool:
+def figures_shared(a: Figures, b: Figures) -> bool:
     """Both sentences report one telling figure, up to rounding.
 
-    >>> figures_shared(frozenset({200000.0, 68.0}), frozenset({67.8}))
+    >>> figures_shared(frozenset({(200000.0, True), (68.0, True)}), frozenset({(67.8, True)}))
     True
     """
-    return any(_agree(x, y) for x in a for y in b)
+    return any(_agree(x, y) for x, tx in a if tx for y, ty in b if ty)
 
 
-def figures_conflict(a: frozenset[float], b: frozenset[float]) -> bool:
+def figures_conflict(a: Figures, b: Figures) -> bool:
     """Both sentences report telling figures and none agree, each pair compared at the coarser
-    one's precision (a rounded restatement is the same figure).
+    one's precision (a rounded restatement is the same figure). A small whole number may be
+    the rounding of the other's telling figure: "more than 9 BLEU" restates "by more than 9.1
+    BLEU"; two small numbers never make a match ("2 layers", "2 datasets").
 
-    >>> figures_conflict(frozenset({34.3}), frozenset({38.5}))
+    >>> figures_conflict(frozenset({(34.3, True)}), frozenset({(38.5, True)}))
     True
-    >>> figures_conflict(frozenset({68.0, 12.5}), frozenset({67.8}))
+    >>> figures_conflict(frozenset({(68.0, True), (12.5, True)}), frozenset({(67.8, True)}))
     False
-    >>> figures_conflict(frozenset({34.3}), frozenset())
+    >>> figures_conflict(frozenset({(34.3, True), (9.0, False)}), frozenset({(9.1, True)}))
+    False
+    >>> figures_conflict(frozenset({(34.3, True)}), frozenset())
     False
     """
-    return bool(a) and bool(b) and not figures_shared(a, b)
+    if not any(t for _, t in a) or not any(t for _, t in b):
+        return False
+    return not any(_agree(x, y) for x, tx in a for y, ty in b if tx or ty)
 
 
 def paper_idf(texts: Sequence[str]) -> dict[str, float]:
@@ -214,10 +223,10 @@ def finding_logits(
     model = model or load_pair_model()
     logits = model.logits(pair_features(texts_a, vectors_a, texts_b, vectors_b, idf))
     lift = max(model.coef["figure"], 0.0)
-    figures_a: dict[int, frozenset[float]] = {}
+    figures_a: dict[int, Figures] = {}
     figures_b = figures_a if texts_b is texts_a else {}
 
-    def figures(cache: dict[int, frozenset[float]], texts: Sequence[str], i: int):
+    def figures(cache: dict[int, Figures], texts: Sequence[str], i: int):
         if i not in cache:
             cache[i] = telling_figures(texts[i])
         return cache[i]
