@@ -11,6 +11,12 @@ longest pair rather than to ``--max-length``: on 2 CPU cores that is most of the
 The checkpoint with the best dev objective is saved as ``best``; calibration is a separate step
 (``training/calibrate_model.py``), fitted on half of the dev pairs so the other half can report.
 
+Distillation (``--teacher DIR --distill W``): every continuation of the shipped model on new
+data lost points on the claim-verification sets by its first evaluation (v2-v7, model card).
+With a teacher (the model continued from, frozen), the rows of ``--distill-sources`` add
+``W`` x KL(teacher || student) to their loss, so the model keeps its answers on the data it was
+good at while it learns the new rows (Learning without Forgetting, Li and Hoiem 2016).
+
 Runs resume: every ``--checkpoint-every`` steps the model, optimiser, scheduler and position in
 the epoch are saved to ``OUT/last`` (``training/runs`` is git-ignored), and a run started again
 with the same ``--out`` continues from there, so training can span sessions. Batch order is a
@@ -98,6 +104,7 @@ def encode(tokenizer, rows: list[dict], max_length: int) -> list[dict]:
             "token_type_ids": enc["token_type_ids"][i],
             "y": target(r["label"]),
             "w": 1.0,
+            "d": 0.0,
         }
         for i, r in enumerate(rows)
     ]
@@ -132,6 +139,7 @@ def collate(items: list[dict], idx: list[int]) -> dict[str, torch.Tensor]:
         "attention_mask": mask,
         "y": torch.tensor([items[i]["y"] for i in idx]),
         "w": torch.tensor([items[i]["w"] for i in idx]),
+        "d": torch.tensor([items[i]["d"] for i in idx]),
     }
 
 
@@ -150,6 +158,13 @@ def mixed_loss(logits: torch.Tensor, y: torch.Tensor, w: torch.Tensor, two_way_w
         log_not = torch.log1p(-logp[two, ENT].exp().clamp(max=1 - 1e-6))
         loss = loss - two_way_weight * (log_not * w[two]).sum()
     return loss / len(y)
+
+
+def distill_loss(student: torch.Tensor, teacher: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
+    """Mean over the batch of KL(teacher || student), counted on the rows flagged ``d``."""
+    t = F.log_softmax(teacher, dim=-1)
+    kl = (t.exp() * (t - F.log_softmax(student, dim=-1))).sum(-1)
+    return (kl * d).sum() / len(d)
 
 
 @torch.inference_mode()
@@ -303,6 +318,14 @@ def main() -> None:
         default=[],
         help="more training files (e.g. training/splits/train_gen.jsonl)",
     )
+    ap.add_argument("--teacher", default=None, help="frozen model to distil from (see above)")
+    ap.add_argument("--distill", type=float, default=1.0, help="weight of the teacher's KL")
+    ap.add_argument(
+        "--distill-sources",
+        default="scifact,healthver,scifact_rte,climate_fever,covidfact,snli,mpe,sick,fever,rte,"
+        "add_one_rte,cb,fracas",
+        help="comma-separated sources whose rows are distilled (default: the shipped model's)",
+    )
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
@@ -338,6 +361,16 @@ def main() -> None:
         print("label weights:", {k: round(v, 3) for k, v in weights.items()}, flush=True)
         for row, item in zip(rows, items, strict=True):
             item["w"] = weights.get(row["label"], 1.0)
+    teacher = None
+    if args.teacher:
+        teacher = AutoModelForSequenceClassification.from_pretrained(
+            args.teacher, dtype=torch.float32
+        ).eval()
+        unfold_calibration(teacher)
+        distilled = set(args.distill_sources.split(","))
+        for row, item in zip(rows, items, strict=True):
+            item["d"] = float(row["source"] in distilled)
+        print(f"distilling {sum(i['d'] for i in items):.0f} rows from {args.teacher}", flush=True)
     dev = {}
     for path in sorted(args.splits.glob("dev_*.jsonl")):
         dev_rows = load_split(path)
@@ -387,6 +420,14 @@ def main() -> None:
                 attention_mask=b["attention_mask"],
             ).logits
             loss = mixed_loss(logits, b["y"], b["w"], args.two_way_weight)
+            if teacher is not None and b["d"].any():
+                with torch.no_grad():
+                    taught = teacher(
+                        input_ids=b["input_ids"],
+                        token_type_ids=b["token_type_ids"],
+                        attention_mask=b["attention_mask"],
+                    ).logits
+                loss = loss + args.distill * distill_loss(logits, taught, b["d"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
