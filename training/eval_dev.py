@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import torch
-from train_nli import dev_objective, encode, evaluate, load_split
+from nli_eval import dev_objective, encode, evaluate, load_split
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 
