@@ -366,6 +366,14 @@ def test_two_results_with_different_figures_are_never_one_finding():
     counts = ["With 2 layers we reach 34.3 BLEU.", "With 2 layers we reach 38.5 BLEU."]
     v = embed(counts)
     assert restatement_groups(counts, v, paper_idf(counts), everything) == [[0], [1]]
+    # nor does a small number round a figure of another kind: 4 BLEU is not 3.6% accuracy
+    kinds = [
+        "With TLM we get a boost of 3.6% accuracy, improving the state of the art to 75.1%.",
+        "With TLM we obtain 34.3 BLEU, improving the state of the art by more than 4 BLEU.",
+    ]
+    v = embed(kinds)
+    assert (v @ v.T).min() > 0.5
+    assert restatement_groups(kinds, v, paper_idf(kinds), everything) == [[0], [1]]
 
 
 def _cosine_only(threshold: float) -> PairModel:

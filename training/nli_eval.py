@@ -97,7 +97,7 @@ def macro_f1(gold: list[int], pred: list[int], classes: list[int]) -> float:
 
 
 def score(logits: np.ndarray, rows: list[dict]) -> dict[str, float]:
-    """Accuracy and macro-F1 (3-way sets) or entail-vs-rest accuracy (2-way sets)."""
+    """Accuracy and macro-F1: over the 3 labels, or entail vs rest for the 2-way sets."""
     pred = logits.argmax(-1).tolist()
     if any(r["label"] == "not_entailment" for r in rows):
         gold = [int(r["label"] == "entailment") for r in rows]

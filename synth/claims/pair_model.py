@@ -18,7 +18,9 @@ A logistic regression over what two statements of one finding share, fitted by
 * ``len_ratio``: the shorter sentence's length over the longer's.
 
 One rule overrides the model: two sentences that both report telling figures and share none
-(up to rounding: 68% and 67.8% agree) do not state one finding, whatever their words.
+(up to rounding: 68% and 67.8% agree; a small whole number of the same kind may round the
+other's figure, "more than 9 BLEU" and "more than 9.1 BLEU") do not state one finding,
+whatever their words.
 "34.3 BLEU on WMT'16 German-English" and "38.5 BLEU on WMT'16 Romanian-English" are two
 results; merging them hides one, and a claim's restatements never count as its support.
 
@@ -72,18 +74,20 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-Figures = frozenset[tuple[float, bool]]  # (value, telling) of each figure a sentence reports
+# (value, telling, kind) of each figure a sentence reports (kind: synth.figures.Figure.kind)
+Figures = frozenset[tuple[float, bool, str]]
 
 
 def telling_figures(text: str) -> Figures:
-    """The figures of ``text``, each marked telling or not: a telling figure identifies a
-    result; a small whole number (1-10) is usually a count ("2 models") and identifies none.
+    """The figures of ``text``, each marked whether it is telling: a telling figure identifies
+    a result; a small number written whole (1-10) is usually a count ("2 models") and
+    identifies none ("3.0 points" is telling).
 
     >>> sorted(telling_figures("Our 2 models reach 73.3 EM and 81.1 F1."))
-    [(2.0, False), (73.3, True), (81.1, True)]
+    [(2.0, False, 'count'), (73.3, True, 'number'), (81.1, True, 'number')]
     """
     return frozenset(
-        (round(f.value, 4), not (float(f.value).is_integer() and abs(f.value) <= 10))
+        (round(f.value, 4), not (f.decimals == 0 and abs(f.value) <= 10), f.kind)
         for f in parse_figures(text)
     )
 
@@ -104,30 +108,39 @@ def _agree(x: float, y: float) -> bool:
 def figures_shared(a: Figures, b: Figures) -> bool:
     """Both sentences report one telling figure, up to rounding.
 
-    >>> figures_shared(frozenset({(200000.0, True), (68.0, True)}), frozenset({(67.8, True)}))
+    >>> figures_shared({(200000.0, True, "count"), (68.0, True, "percent")},
+    ...                {(67.8, True, "percent")})
     True
     """
-    return any(_agree(x, y) for x, tx in a if tx for y, ty in b if ty)
+    return any(_agree(x, y) for x, tx, _ in a if tx for y, ty, _ in b if ty)
 
 
 def figures_conflict(a: Figures, b: Figures) -> bool:
     """Both sentences report telling figures and none agree, each pair compared at the coarser
     one's precision (a rounded restatement is the same figure). A small whole number may be
-    the rounding of the other's telling figure: "more than 9 BLEU" restates "by more than 9.1
-    BLEU"; two small numbers never make a match ("2 layers", "2 datasets").
+    the rounding of the other's telling figure of the same kind: "more than 9 BLEU" restates
+    "by more than 9.1 BLEU", but "3 tasks" is not "3.2 points", and two small numbers never
+    make a match ("2 layers", "2 datasets").
 
-    >>> figures_conflict(frozenset({(34.3, True)}), frozenset({(38.5, True)}))
+    >>> figures_conflict({(34.3, True, "number")}, {(38.5, True, "number")})
     True
-    >>> figures_conflict(frozenset({(68.0, True), (12.5, True)}), frozenset({(67.8, True)}))
+    >>> figures_conflict({(68.0, True, "percent"), (12.5, True, "number")},
+    ...                  {(67.8, True, "percent")})
     False
-    >>> figures_conflict(frozenset({(34.3, True), (9.0, False)}), frozenset({(9.1, True)}))
+    >>> figures_conflict({(34.3, True, "number"), (9.0, False, "number")},
+    ...                  {(9.1, True, "number")})
     False
-    >>> figures_conflict(frozenset({(34.3, True)}), frozenset())
+    >>> figures_conflict({(34.3, True, "number"), (4.0, False, "number")},
+    ...                  {(3.6, True, "percent")})
+    True
+    >>> figures_conflict({(34.3, True, "number")}, set())
     False
     """
-    if not any(t for _, t in a) or not any(t for _, t in b):
+    if not any(t for _, t, _ in a) or not any(t for _, t, _ in b):
         return False
-    return not any(_agree(x, y) for x, tx in a for y, ty in b if tx or ty)
+    return not any(
+        _agree(x, y) and ((tx and ty) or kx == ky) for x, tx, kx in a for y, ty, ky in b if tx or ty
+    )
 
 
 def paper_idf(texts: Sequence[str]) -> dict[str, float]:

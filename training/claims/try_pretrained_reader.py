@@ -53,6 +53,11 @@ def main() -> None:
         for name, path in READERS.items()
         if path.exists()
     }
+    for name, path in READERS.items():
+        if name not in found:
+            print(f"skipped {name}: {path} is missing", file=sys.stderr)
+    if not found:
+        raise SystemExit("no reader's out-of-fold logits found: run training/claims_finetune.py")
     common = set.intersection(*(set(logits) for logits in found.values()))
     rows = [r for r in cc.load_body() if not cc.test_paper(r["paper"]) and cc.row_key(r) in common]
     hand = hand_features([r["sentence"] for r in rows], [cc.body_place(r) for r in rows])
