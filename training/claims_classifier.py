@@ -300,7 +300,7 @@ def main() -> None:
         "grid": grid,
         "test": result,
         # batches 1-2 were labelled by the author of the rules, batch 3 by a second annotator
-        # following training/claims/label_guide.md (see the model card); batch 4 (same
+        # following training/claims/label_guide.md (see the model card); batches 4-5 (same
         # annotator) covers the training papers only
         "test_by_batch": {
             name: scores((ok_te & (p_te >= model.threshold))[sel], y_te[sel])

@@ -9,7 +9,8 @@ papers are not read here, so the choice cannot be tuned on them), on the sentenc
 has a logit for, so that readers fitted on more labels (batch 4) are compared on the same
 sentences. A reader whose file is missing is skipped. The first file is the reader shipped
 before (from all-MiniLM-L6-v2, batches 1-3): ``git show
-699966b:training/claims/finetune_oof.json > training/runs/claims-minilm-oof-699966b.json``.
+699966b:training/claims/finetune_oof.json > training/runs/claims-minilm-oof-699966b.json``;
+the batches 1-4 reader's likewise from ``f469cf8``.
 Writes ``training/claims/pretrained_reader_eval.json``::
 
     python training/claims/try_pretrained_reader.py
@@ -35,7 +36,9 @@ READERS = {
     "from all-MiniLM-L6-v2, batches 1-3": ROOT / "training/runs/claims-minilm-oof-699966b.json",
     "pretrained on abstract sentences, batches 1-3": ROOT
     / "training/runs/claims-minilm-claims-pretrained/oof.json",
-    "pretrained on abstract sentences, batches 1-4 (shipped)": cc.READER_OOF,
+    "pretrained on abstract sentences, batches 1-4": ROOT
+    / "training/runs/claims-minilm-oof-f469cf8.json",
+    "pretrained on abstract sentences, batches 1-5 (shipped)": cc.READER_OOF,
 }
 
 
