@@ -301,7 +301,7 @@ def main() -> None:
         "test": result,
         # batches 1-2 were labelled by the author of the rules, batch 3 by a second annotator
         # following training/claims/label_guide.md (see the model card); batches 4-5 (same
-        # annotator) covers the training papers only
+        # annotator) cover the training papers only
         "test_by_batch": {
             name: scores((ok_te & (p_te >= model.threshold))[sel], y_te[sel])
             for name, sel in (
