@@ -489,8 +489,19 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
                 "In Table 4, we investigate the impact of pretraining.",
             ],
         ),
+        # 1710.04087 and 1704.00051: a heading run into a paragraph that opens on its table
+        (
+            "Adversarial approach Table 1 shows that the adversarial approach provides a strong "
+            "system.",
+            [
+                "Adversarial approach",
+                "Table 1 shows that the adversarial approach provides a strong system.",
+            ],
+        ),
+        ("Results Table 6 presents the results.", ["Results", "Table 6 presents the results."]),
         # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
         ("We set The result is presented in Table 5.", None),
+        ("As shown in Table 2, the gain holds.", None),
         ("The first sentence receives the A embedding.", None),
         ("See Appendix A for the examples of the error modes.", None),
     ],

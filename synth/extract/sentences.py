@@ -11,7 +11,8 @@ abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the ti
 capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
 of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
 supervised approaches The refinement step ...", or with no colon: "Concat pooling The signal
-...") ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures
+...", "Adversarial approach Table 1 shows ...") ends where the paragraph's first sentence
+starts. ``benchmarks/sentences.py`` measures
 this splitter against pysbd.
 """
 
@@ -47,7 +48,9 @@ _MORE_OPENERS = "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since
 # different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
 _BARE_RUN_IN_HEADING = re.compile(
     rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}) [a-z]|"
-    r"In (?:Table|Figure|Fig\.|Section) \d)"  # "Low-resource language model In Table 4, we ..."
+    r"In (?:Table|Figure|Fig\.|Section) \d|"  # "Low-resource language model In Table 4, we ..."
+    # "Adversarial approach Table 1 shows that ..."
+    r"(?:Table|Figure|Fig\.) \d+ (?:shows|reports|presents|lists|gives|compares|summari[sz]es) )"
 )
 # Not a heading: a sentence's own opening ("We set The ...") or its end cut before a variable.
 _NOT_HEADING_FIRST = frozenset("We This These That It Here Note Then Thus Since See Why".split())
