@@ -67,6 +67,15 @@ def collate(items: list[dict], idx: list[int]) -> dict[str, torch.Tensor]:
     }
 
 
+def forward(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The model's logits for a :func:`collate` batch."""
+    return model(
+        input_ids=batch["input_ids"],
+        token_type_ids=batch["token_type_ids"],
+        attention_mask=batch["attention_mask"],
+    ).logits
+
+
 @torch.inference_mode()
 def predict_logits(model, items: list[dict], batch_size: int = 128) -> np.ndarray:
     model.eval()
@@ -74,13 +83,7 @@ def predict_logits(model, items: list[dict], batch_size: int = 128) -> np.ndarra
     out = np.zeros((len(items), len(LABELS)), dtype=np.float32)
     for s in range(0, len(order), batch_size):
         idx = order[s : s + batch_size]
-        b = collate(items, idx)
-        logits = model(
-            input_ids=b["input_ids"],
-            token_type_ids=b["token_type_ids"],
-            attention_mask=b["attention_mask"],
-        ).logits
-        out[idx] = logits.float().numpy()
+        out[idx] = forward(model, collate(items, idx)).float().numpy()
     return out
 
 

@@ -48,6 +48,7 @@ from nli_eval import (
     dev_objective,
     encode,
     evaluate,
+    forward,
     load_split,
 )
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -290,19 +291,11 @@ def main() -> None:
                 break
             model.train()
             b = collate(items, idx)
-            logits = model(
-                input_ids=b["input_ids"],
-                token_type_ids=b["token_type_ids"],
-                attention_mask=b["attention_mask"],
-            ).logits
+            logits = forward(model, b)
             loss = mixed_loss(logits, b["y"], b["w"], args.two_way_weight)
             if teacher is not None and b["d"].any():
                 with torch.no_grad():
-                    taught = teacher(
-                        input_ids=b["input_ids"],
-                        token_type_ids=b["token_type_ids"],
-                        attention_mask=b["attention_mask"],
-                    ).logits
+                    taught = forward(teacher, b)
                 loss = loss + args.distill * distill_loss(logits, taught, b["d"])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
