@@ -264,9 +264,10 @@ def methodology_text(stats: dict, settings) -> list[str]:
         f"({stats['papers_downloaded']} downloaded, {stats['papers_parsed']} parsed in this run, "
         f"{stats['papers_already_stored']} already stored from the same file, "
         f"{stats['papers_failed']} failed).",
-        f"Claims: sentences of the abstract, introduction, results and conclusion that state "
-        f"findings, results, contributions or methods; at most {settings.claims.max_per_paper} "
-        "per paper, complete sentences, near-duplicates merged.",
+        "Claims: the sentences that a classifier fitted on hand-labelled paper sentences reads "
+        "as the paper's own findings, results or contributions (not method details, background, "
+        "pointers, table or caption text), each finding once with its restatements listed; at "
+        f"most {settings.claims.max_per_paper} per paper, complete sentences.",
         f"Verification: each claim was checked with the NLI cross-encoder {stats['model']} "
         f"against the {settings.verify.candidates} most similar sentences of the run's papers "
         "(each also read with its neighbouring sentences), never against the sentence it came "
