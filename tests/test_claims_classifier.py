@@ -366,6 +366,10 @@ def test_two_results_with_different_figures_are_never_one_finding():
     counts = ["With 2 layers we reach 34.3 BLEU.", "With 2 layers we reach 38.5 BLEU."]
     v = embed(counts)
     assert restatement_groups(counts, v, paper_idf(counts), everything) == [[0], [1]]
+    # a small number written with decimals is a measured figure, not a count: 3.0 is not 3.2
+    decimals = ["Pretraining adds 3.0 points on XNLI.", "Pretraining adds 3.2 points on XNLI."]
+    v = embed(decimals)
+    assert restatement_groups(decimals, v, paper_idf(decimals), everything) == [[0], [1]]
     # nor does a small number round a figure of another kind: 4 BLEU is not 3.6% accuracy
     kinds = [
         "With TLM we get a boost of 3.6% accuracy, improving the state of the art to 75.1%.",

@@ -118,8 +118,12 @@ def mixed_loss(logits: torch.Tensor, y: torch.Tensor, w: torch.Tensor, two_way_w
 
 def distill_loss(student: torch.Tensor, teacher: torch.Tensor, d: torch.Tensor) -> torch.Tensor:
     """Mean over the batch of KL(teacher || student), counted on the rows flagged ``d``."""
-    t = F.log_softmax(teacher, dim=-1)
-    kl = (t.exp() * (t - F.log_softmax(student, dim=-1))).sum(-1)
+    kl = F.kl_div(
+        F.log_softmax(student, dim=-1),
+        F.log_softmax(teacher, dim=-1),
+        reduction="none",
+        log_target=True,
+    ).sum(-1)
     return (kl * d).sum() / len(d)
 
 

@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -74,8 +75,17 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-# (value, telling, kind) of each figure a sentence reports (kind: synth.figures.Figure.kind)
-Figures = frozenset[tuple[float, bool, str]]
+class Reported(NamedTuple):
+    """A figure a sentence reports: its value, the decimals it is written with, whether it is
+    telling (identifies a result) and its kind (``synth.figures.Figure.kind``)."""
+
+    value: float
+    decimals: int
+    telling: bool
+    kind: str
+
+
+Figures = frozenset[Reported]
 
 
 def telling_figures(text: str) -> Figures:
@@ -83,36 +93,32 @@ def telling_figures(text: str) -> Figures:
     a result; a small number written whole (1-10) is usually a count ("2 models") and
     identifies none ("3.0 points" is telling).
 
-    >>> sorted(telling_figures("Our 2 models reach 73.3 EM and 81.1 F1."))
-    [(2.0, False, 'count'), (73.3, True, 'number'), (81.1, True, 'number')]
+    >>> sorted((f.value, f.telling) for f in telling_figures("Our 2 models reach 73.3 EM."))
+    [(2.0, False), (73.3, True)]
     """
     return frozenset(
-        (round(f.value, 4), not (f.decimals == 0 and abs(f.value) <= 10), f.kind)
+        Reported(
+            round(f.value, 4), f.decimals, not (f.decimals == 0 and abs(f.value) <= 10), f.kind
+        )
         for f in parse_figures(text)
     )
 
 
-def _decimals(value: float) -> int:
-    text = repr(float(value))
-    if "e" in text:
-        return 4
-    return 0 if text.endswith(".0") else len(text.split(".", 1)[1])
-
-
-def _agree(x: float, y: float) -> bool:
-    """One figure, compared at the coarser one's precision (68 and 67.8 agree)."""
-    places = min(_decimals(x), _decimals(y))
-    return round(x, places) == round(y, places)
+def _agree(x: Reported, y: Reported) -> bool:
+    """One figure, compared at the precision the coarser one is written with (68 and 67.8
+    agree; 3.0 and 3.2 do not)."""
+    places = min(x.decimals, y.decimals)
+    return round(x.value, places) == round(y.value, places)
 
 
 def figures_shared(a: Figures, b: Figures) -> bool:
     """Both sentences report one telling figure, up to rounding.
 
-    >>> figures_shared({(200000.0, True, "count"), (68.0, True, "percent")},
-    ...                {(67.8, True, "percent")})
+    >>> figures_shared(telling_figures("It reaches 68% on 200,000 pairs."),
+    ...                telling_figures("Accuracy is 67.8%."))
     True
     """
-    return any(_agree(x, y) for x, tx, _ in a if tx for y, ty, _ in b if ty)
+    return any(_agree(x, y) for x in a if x.telling for y in b if y.telling)
 
 
 def figures_conflict(a: Figures, b: Figures) -> bool:
@@ -122,24 +128,26 @@ def figures_conflict(a: Figures, b: Figures) -> bool:
     "by more than 9.1 BLEU", but "3 tasks" is not "3.2 points", and two small numbers never
     make a match ("2 layers", "2 datasets").
 
-    >>> figures_conflict({(34.3, True, "number")}, {(38.5, True, "number")})
+    >>> def conflict(x, y):
+    ...     return figures_conflict(telling_figures(x), telling_figures(y))
+    >>> conflict("We obtain 34.3 BLEU.", "We obtain 38.5 BLEU.")
     True
-    >>> figures_conflict({(68.0, True, "percent"), (12.5, True, "number")},
-    ...                  {(67.8, True, "percent")})
+    >>> conflict("It reaches 68% with 12.5 hours.", "Accuracy is 67.8%.")
     False
-    >>> figures_conflict({(34.3, True, "number"), (9.0, False, "number")},
-    ...                  {(9.1, True, "number")})
+    >>> conflict("34.3 BLEU, up more than 9 BLEU.", "Up by more than 9.1 BLEU.")
     False
-    >>> figures_conflict({(34.3, True, "number"), (4.0, False, "number")},
-    ...                  {(3.6, True, "percent")})
+    >>> conflict("34.3 BLEU, up more than 4 BLEU.", "A boost of 3.6% accuracy.")
     True
-    >>> figures_conflict({(34.3, True, "number")}, set())
+    >>> conflict("We obtain 34.3 BLEU.", "We obtain state-of-the-art results.")
     False
     """
-    if not any(t for _, t, _ in a) or not any(t for _, t, _ in b):
+    if not any(x.telling for x in a) or not any(y.telling for y in b):
         return False
     return not any(
-        _agree(x, y) and ((tx and ty) or kx == ky) for x, tx, kx in a for y, ty, ky in b if tx or ty
+        _agree(x, y) and ((x.telling and y.telling) or x.kind == y.kind)
+        for x in a
+        for y in b
+        if x.telling or y.telling
     )
 
 
