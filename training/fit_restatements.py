@@ -14,6 +14,10 @@ precision comes first). Pairs whose figures conflict are never one finding (the 
 :func:`synth.claims.pair_model.figures_conflict`), here as in the product: the threshold is
 chosen, and the figures are measured, with that veto applied. The papers of the claim
 classifier's test split are never fitted or tuned on; their figures are the ones reported.
+It also sets the floor of P(claim) (the claim classifier's) at which a sentence the classifier
+did not keep may be listed as a kept claim's restatement: the highest that keeps
+``KEEP`` of the training papers' written-down finding sentences that pass the hard rules (a
+restatement states a finding; set-up details that share its words stay out).
 Writes ``synth/models/restate-lr/model.json`` (the artifact) and
 ``training/claims/restate_eval.json`` (the figures). Run from the repository root::
 
@@ -34,6 +38,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sqlmodel import Session, select
 
+from synth.claims.cues import model_name
+from synth.claims.extract import claim_probabilities
 from synth.claims.pair_model import (
     FEATURES,
     MODEL_FILE,
@@ -48,16 +54,21 @@ from synth.ingest import ingest
 from synth.settings import Settings
 from synth.store import open_database
 from synth.store.models import Paper
+from synth.store.nli_cache import cached_reader
 from synth.store.papers import paper_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 from claims_classifier import test_paper  # noqa: E402
+from measure_key_findings import same_sentence  # noqa: E402
 
 FINDINGS = ROOT / "tests" / "fixtures" / "key_findings.json"
 PDFS = ROOT.parent / "shared" / "data" / "arxiv" / "pdfs"
 EVAL = ROOT / "training" / "claims" / "restate_eval.json"
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+# Share of the written-down finding sentences the restatement floor keeps: nearly all, so the
+# floor drops what is plainly no claim and never decides between plausible ones.
+KEEP = 0.95
 
 
 def pairs_of(findings: list[dict]) -> list[tuple[str, str, int]]:
@@ -91,11 +102,27 @@ def conflicts(pairs: list[tuple[str, str, int]]) -> np.ndarray:
     return np.array([figures_conflict(telling_figures(a), telling_figures(b)) for a, b, _ in pairs])
 
 
-def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]]:
+def finding_probabilities(rows, paper: Paper, findings: list[dict], reader) -> list[float]:
+    """P(claim) of the paper's written-down finding sentences that pass the hard rules."""
+    probabilities = claim_probabilities(rows, model_name(paper.title, paper.abstract), None, reader)
+    written = [s for f in findings for s in [f["sentence"], *f.get("also_stated", [])]]
+    return [
+        p for i, p in probabilities.items() if any(same_sentence(rows[i].text, w) for w in written)
+    ]
+
+
+def restatement_floor(probabilities: list[float]) -> float:
+    """The highest P(claim) floor that keeps ``KEEP`` of ``probabilities``."""
+    ranked = sorted(probabilities)
+    return ranked[int(len(ranked) * (1 - KEEP))] if ranked else 0.0
+
+
+def load_pairs() -> tuple[dict[str, list], dict[str, list[float]]]:
     """Per split, (paper, feature rows, labels, figure conflicts) for every paper of the
-    fixture."""
+    fixture, and the claim probabilities of its finding sentences."""
     papers = json.loads(FINDINGS.read_text())["papers"]
     out: dict[str, list] = {"train": [], "test": []}
+    probabilities: dict[str, list[float]] = {"train": [], "test": []}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.in_folder(Path(tmp))
         engine = open_database(settings)
@@ -104,13 +131,17 @@ def load_pairs() -> dict[str, list[tuple[str, np.ndarray, np.ndarray, np.ndarray
             for paper in session.exec(select(Paper).order_by(Paper.arxiv_id)).all():
                 if paper.arxiv_id not in papers:
                     continue
-                sentences = [r.text for r in paper_sentences(session, [paper.id])[paper.id]]
+                rows = paper_sentences(session, [paper.id])[paper.id]
+                sentences = [r.text for r in rows]
                 pairs = pairs_of(papers[paper.arxiv_id])
                 split = "test" if test_paper(paper.arxiv_id) else "train"
+                probabilities[split] += finding_probabilities(
+                    rows, paper, papers[paper.arxiv_id], cached_reader(session)
+                )
                 y = np.array([p[2] for p in pairs])
-                rows = paper_rows(pairs, sentences)
-                out[split].append((paper.arxiv_id, rows, y, conflicts(pairs)))
-    return out
+                features = paper_rows(pairs, sentences)
+                out[split].append((paper.arxiv_id, features, y, conflicts(pairs)))
+    return out, probabilities
 
 
 def best_threshold(prob: np.ndarray, y: np.ndarray, min_precision: float) -> tuple[float, float]:
@@ -138,9 +169,10 @@ def measure(pred: np.ndarray, y: np.ndarray) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--min-precision", type=float, default=0.75)
+    ap.add_argument("--min-precision", type=float, default=0.8)
     args = ap.parse_args()
-    data = load_pairs()
+    data, probabilities = load_pairs()
+    floor = restatement_floor(probabilities["train"])
     x = {k: np.vstack([d[1] for d in v]) for k, v in data.items()}
     y = {k: np.concatenate([d[2] for d in v]) for k, v in data.items()}
     vetoed = {k: np.concatenate([d[3] for d in v]) for k, v in data.items()}
@@ -168,6 +200,7 @@ def main() -> None:
         "threshold_logit": round(float(np.log(threshold / (1 - threshold))), 4),
         "C": c,
         "min_precision": args.min_precision,
+        "restatement_floor": round(floor, 4),
     }
     MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
     MODEL_FILE.write_text(json.dumps(spec, indent=2) + "\n")
@@ -192,6 +225,14 @@ def main() -> None:
             (lr.predict_proba(x["test"])[:, 1] >= threshold) & ~vetoed["test"], y["test"]
         ),
         "coef": coef,
+        "restatement_floor": {
+            "floor": round(floor, 4),
+            "keep": KEEP,
+            "kept": {
+                k: {"of": len(v), "kept": sum(p >= floor for p in v)}
+                for k, v in probabilities.items()
+            },
+        },
     }
     EVAL.write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps({k: figures[k] for k in ("chosen_C", "train_out_of_fold", "coef")}))

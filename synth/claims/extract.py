@@ -12,7 +12,7 @@ Steps, each a small function:
    it as :class:`Restatement` (where else the paper says it: not independent evidence).
 4. :func:`select_claims`: the strongest ``limit``, relevance to the question weighing in.
 5. :func:`with_restatements`: the paper's other sentences that restate a kept claim are listed
-   on it too.
+   on it too, if the classifier finds them plausible claims (a restatement states a finding).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from synth.claims.cues import (
 )
 from synth.claims.features import Place
 from synth.claims.nonclaim import non_claim_reason
-from synth.claims.pair_model import paper_idf
+from synth.claims.pair_model import load_restatement_floor, paper_idf
 from synth.claims.restate import restated_by, restatement_groups
 from synth.claims.sentence_model import PairLogits
 from synth.store.papers import SentenceRow
@@ -93,25 +93,40 @@ def places(sentences: Sequence[SentenceRow]) -> list[Place]:
     return out
 
 
+def claim_probabilities(
+    sentences: Sequence[SentenceRow],
+    name: str | None,
+    classifier: ClaimClassifier | None = None,
+    reader: PairLogits | None = None,
+) -> dict[int, float]:
+    """P(claim) of every sentence the hard rules let through, by index in ``sentences``."""
+    model = classifier or load_classifier()
+    where = places(sentences)
+    chosen = [i for i, s in enumerate(sentences) if eligible(s, name)]
+    if not chosen:
+        return {}
+    texts = [sentences[i].text for i in chosen]
+    probs = model.probability(texts, [where[i] for i in chosen], reader)
+    return {i: float(p) for i, p in zip(chosen, probs, strict=True)}
+
+
 def candidates(
     sentences: Sequence[SentenceRow],
     name: str | None,
     embed_fn: EmbedFn,
     classifier: ClaimClassifier | None = None,
     reader: PairLogits | None = None,
+    probabilities: Mapping[int, float] | None = None,
 ) -> tuple[list[ExtractedClaim], np.ndarray]:
     """The sentences the classifier keeps as claims, in reading order, with their embeddings
     (only kept sentences are embedded here). ``reader`` computes the classifier's reader
-    logits (:func:`synth.store.nli_cache.cached_reader` caches them; default: uncached)."""
+    logits (:func:`synth.store.nli_cache.cached_reader` caches them; default: uncached);
+    ``probabilities`` are :func:`claim_probabilities`' when already computed."""
     model = classifier or load_classifier()
-    where = places(sentences)
-    chosen = [i for i, s in enumerate(sentences) if eligible(s, name)]
-    if not chosen:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    texts = [sentences[i].text for i in chosen]
-    probs = model.probability(texts, [where[i] for i in chosen], reader)
+    if probabilities is None:
+        probabilities = claim_probabilities(sentences, name, model, reader)
     out = []
-    for i, p in zip(chosen, probs, strict=True):
+    for i, p in probabilities.items():
         if p < model.threshold:
             continue
         s = sentences[i]
@@ -202,7 +217,8 @@ def extract_claims(
     (:mod:`synth.claims.pair_model`) finds they state one finding.
     """
     name = model_name(title, abstract)
-    found, vectors = candidates(sentences, name, embed_fn, reader=reader)
+    probabilities = claim_probabilities(sentences, name, reader=reader)
+    found, vectors = candidates(sentences, name, embed_fn, probabilities=probabilities)
     if not found:
         return []
     idf = paper_idf([s.text for s in sentences])
@@ -213,27 +229,42 @@ def extract_claims(
     # Restatements among the paper's other sentences are looked for only for the claims kept
     # (they do not change which are kept). Sentences the classifier weighed stay out of
     # "other" either way.
-    return with_restatements(kept, vectors[chosen], sentences, name, embed_fn, idf, merged)
+    plausible = [
+        s for i, s in enumerate(sentences) if probabilities.get(i, 0.0) >= load_restatement_floor()
+    ]
+    return with_restatements(kept, vectors[chosen], plausible, embed_fn, idf, merged)
 
 
 def with_restatements(
     claims: Sequence[ExtractedClaim],
     vectors: np.ndarray,
-    sentences: Sequence[SentenceRow],
-    name: str | None,
+    plausible: Sequence[SentenceRow],
     embed_fn: EmbedFn,
     idf: Mapping[str, float],
     candidates: Sequence[ExtractedClaim] = (),
 ) -> list[ExtractedClaim]:
-    """Add the paper's other statements of each claim's finding among the sentences the hard
-    rules let through but the classifier did not keep ("BERT advances the state of the art
-    for eleven NLP tasks." in the introduction restates the abstract's result).
-    ``candidates`` (all the classifier kept, ``claims`` among them) are never "other"."""
+    """Add the paper's other statements of each claim's finding ("BERT advances the state of
+    the art for eleven NLP tasks." in the introduction restates the abstract's result).
+
+    They are looked for among ``plausible``: the sentences the hard rules let through and the
+    classifier, though it did not keep them, finds plausible claims (P(claim) at the floor
+    ``training/fit_restatements.py`` sets). A restatement states a finding, so a set-up detail
+    that shares the finding's words ("We set ns = 12800 in the inverted softmax.") is none.
+    ``candidates`` (all the classifier kept, ``claims`` among them) are never "other", nor is
+    a sentence whose words repeat one already weighed (a PDF may print a sentence twice).
+    """
     weighed = candidates or claims  # the claims are among the candidates
     taken = {c.sentence.id for c in weighed} | {
         r.sentence_id for c in weighed for r in c.restatements
     }
-    others = [s for s in sentences if s.id not in taken and eligible(s, name)]
+    seen = {_words(c.original) for c in weighed} | {
+        _words(r.text) for c in weighed for r in c.restatements
+    }
+    others = []
+    for s in plausible:
+        if s.id not in taken and _words(s.text) not in seen:
+            seen.add(_words(s.text))
+            others.append(s)
     if not others:
         return list(claims)
     found = restated_by(
@@ -248,3 +279,8 @@ def with_restatements(
         extra = tuple(Restatement(s.id, s.text, s.section, s.page) for s in (others[j] for j in js))
         out[i] = replace(out[i], restatements=out[i].restatements + extra)
     return out
+
+
+def _words(text: str) -> str:
+    """A sentence's words, case and spacing aside (to spot one sentence printed twice)."""
+    return " ".join(text.lower().split())

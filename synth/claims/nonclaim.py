@@ -25,6 +25,9 @@ _NON_CLAIM = (
             r"^(?:In this section|Below,? we(?! (?:show|find|demonstrate|observe) that)|"
             r"(?:Next,? we|We (?:then|first|now)) (?:describe|"
             r"present|discuss|review|turn|detail|explain))\b|"
+            r"^(?:In what follows|In the following|Hereafter),? we (?:first |then |now )?"
+            r"(?:describe|present|discuss|review|report|detail|explain|compare|give)\w*\b"
+            r"(?! that\b)|"
             r"^We (?:also )?(?:describe|present|introduce|discuss|detail|review|explain)\b"
             r"[^.]{0,60}\bin (?:[Ss]ection|[Ss]ec\.|[Aa]ppendix|[Cc]hapter) [\dA-Z]+(?:\.\d+)*\.?$"
         ),
@@ -239,6 +242,8 @@ def non_claim_reason(text: str) -> str | None:
     stops improving") is left to the classifier rather than dropped.
 
     >>> non_claim_reason("In Section 3 we present a large set of experiments.")
+    'roadmap'
+    >>> non_claim_reason("In what follows, we present the results on word translation in Table 1.")
     'roadmap'
     >>> non_claim_reason("The scores of all systems are shown in Table 2.")
     'pointer'

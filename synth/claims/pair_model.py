@@ -183,6 +183,14 @@ def load_pair_model(path: Path = MODEL_FILE) -> PairModel:
     return PairModel(dict(spec["coef"]), float(spec["intercept"]), float(spec["threshold_logit"]))
 
 
+@cache
+def load_restatement_floor(path: Path = MODEL_FILE) -> float:
+    """The P(claim) a sentence the classifier did not keep needs to be listed as a kept claim's
+    restatement (``restatement_floor`` in ``model.json``, set by ``training/fit_restatements.py``
+    so that nearly every restatement written down on the training papers reaches it)."""
+    return float(json.loads(path.read_text()).get("restatement_floor", 0.0))
+
+
 def _word_matrix(words: Sequence[frozenset[str]], vocab: Mapping[str, int]) -> np.ndarray:
     m = np.zeros((len(words), len(vocab)), dtype=np.float32)
     for i, ws in enumerate(words):
