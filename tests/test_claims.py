@@ -33,6 +33,13 @@ def test_decontextualise_names_the_model_and_keeps_the_rest():
         decontextualise(text, "XLNet") == "XLNet outperforms the previous best system by 4 points."
     )
     assert decontextualise(text, None) == text
+    # where the paper shows it is not part of the claim (1710.04087, 1905.03197)
+    assert (
+        decontextualise("In Table 1, we observe that our method even outperforms a baseline.", "X")
+        == "X even outperforms a baseline."
+    )
+    assert decontextualise("As shown in Table 9, fastText helps.", None) == "fastText helps."
+    assert decontextualise("Table 2 lists the results.", None) == "Table 2 lists the results."
 
 
 @pytest.mark.parametrize(

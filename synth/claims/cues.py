@@ -321,11 +321,39 @@ def model_name(title: str, abstract: str) -> str | None:
 
 
 def decontextualise(text: str, name: str | None) -> str:
-    """Replace "our model"-style references by the model's name; keep everything else."""
+    """The claim as it reads alone: no lead pointing at the paper's tables or figures, and
+    "our model"-style references replaced by the model's name; everything else kept.
+
+    A reader of a report (and the NLI model reading the claim as a hypothesis) has no "Table
+    1": the table is where the paper shows the result, not part of it.
+
+    >>> decontextualise("As shown in Table 3, our model outperforms all systems.", "UNILM")
+    'UNILM outperforms all systems.'
+    >>> decontextualise("Table 1 shows that the adversarial approach is strong.", None)
+    'The adversarial approach is strong.'
+    >>> decontextualise("As shown in Figure 2, we find that attention helps.", None)
+    'We find that attention helps.'
+    """
+    lead = _POINTER_LEAD.match(text)
+    out = text
+    if lead and lead.end() < len(text):
+        rest = text[lead.end() :]
+        first = rest.split(maxsplit=1)[0]
+        out = rest[0].upper() + rest[1:] if first.islower() else rest
     if not name:
-        return text
-    out = _OUR_THING.sub(name, text)
+        return out
+    out = _OUR_THING.sub(name, out)
     return _THE_PROPOSED.sub(name, out)
+
+
+# "As shown in Table 3, ", "Table 1 shows that ", "In Table 1, we observe that ": where the paper
+# shows a result, leading the sentence that states it.
+_SHOWN_IN = r"(?:Table|Figure|Fig\.|Tab\.)s? \d+[a-z]?(?:(?:,| and) \d+[a-z]?)*(?: \([^)]{1,12}\))?"
+_POINTER_LEAD = re.compile(
+    rf"(?:(?:As (?:shown|seen|reported|illustrated) in|According to) {_SHOWN_IN},? |"
+    rf"{_SHOWN_IN} (?:shows|demonstrates|indicates|confirms|reveals|illustrates|suggests) that |"
+    rf"In {_SHOWN_IN},? we (?:also )?(?:observe|see|find|note|notice) that )"
+)
 
 
 # Section categories the classifier sees, from the heading's name (first hint that matches).
