@@ -499,6 +499,15 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
             ],
         ),
         ("Results Table 6 presents the results.", ["Results", "Table 6 presents the results."]),
+        # 1801.06146 and 1704.00051: a paragraph that opens on a preposition
+        (
+            "Impact of bidirectionality At the cost of training a second model, ensembling brings "
+            "a boost.",
+            [
+                "Impact of bidirectionality",
+                "At the cost of training a second model, ensembling brings a boost.",
+            ],
+        ),
         # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
         ("We set The result is presented in Table 5.", None),
         ("As shown in Table 2, the gain holds.", None),

@@ -11,9 +11,9 @@ abbreviation (written in lower or title case: "MR." is the dataset, "Mr." the ti
 capital letter; a newline is always a boundary, and so is a bullet (``•``), which is left out
 of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
 supervised approaches The refinement step ...", or with no colon: "Concat pooling The signal
-...", "Adversarial approach Table 1 shows ...") ends where the paragraph's first sentence
-starts. ``benchmarks/sentences.py`` measures
-this splitter against pysbd.
+...", "Adversarial approach Table 1 shows ...", "Impact of bidirectionality At the cost ...")
+ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures this
+splitter against pysbd.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ _RUN_IN_HEADING = re.compile(
     rf"[A-Z][\w-]*(?: [\w()-]+){{0,5}}: [a-z][\w -]{{2,80}}? (?=(?:{_OPENERS}) [a-z])"
 )
 # Other common first words of a paragraph, capitalised mid-sentence only after a heading.
-_MORE_OPENERS = "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since|Finally|Overall"
+_MORE_OPENERS = (
+    "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since|Finally|Overall|"
+    "At|On|With|By|After|Despite|Moreover|Instead|Compared|Besides|Furthermore|Interestingly|"
+    "Surprisingly"
+)
 # The same without a colon ("Concat pooling The signal ...", "Different objectives yield
 # different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
 _BARE_RUN_IN_HEADING = re.compile(
