@@ -207,6 +207,15 @@ FIGURES = ROOT / "training" / "claims" / "figures.json"
             "Previous work has also shown that different layers encode different information.",
             "background",
         ),
+        (
+            "We evaluated the effectiveness of skip-thought vectors as an off-the-shelf sentence "
+            "representation with linear classifiers across 8 tasks.",
+            "experiment description",
+        ),
+        (
+            "We finally describe experiments on the English-Esperanto low-resource language pair.",
+            "experiment description",
+        ),
     ],
 )
 def test_rules_name_what_is_never_a_claim(sentence, reason):
@@ -238,6 +247,8 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "Previous work used only the last layer, but we find that all layers help.",
         # a result worded around exploration, not an open question
         "We found that exploring more of the search space improved BLEU by 2 points.",
+        # experiments described with their outcome
+        "We evaluate the impact of pretraining and find it improves BLEU by 4 points.",
         # a section's preview of its finding (1802.05365, a key finding's restatement)
         "Sec. 5.3 explores the information captured in biLMs to show that syntax is captured "
         "at lower layers.",

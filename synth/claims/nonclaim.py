@@ -1,8 +1,9 @@
 """Sentences a researcher never cites as a finding, whatever their cue words.
 
 Hard filters of claim extraction, each named by the reason it gives (roadmap, pointer to a
-table, notation, acknowledgement, bullet, set-up detail, evaluation protocol, dataset
-statistics, release note, web address, hypothesis, future work, background). Every rule was
+table, notation, acknowledgement, bullet, set-up detail, evaluation protocol, experiment
+description, dataset statistics, release note, web address, hypothesis, future work,
+background). Every rule was
 checked against all sentences of the shared PDFs for findings it would drop before it was
 added; a rule that describes how work was done or where a resource is yields when the sentence
 also reports a gain, so the classifier decides those.
@@ -174,6 +175,19 @@ _NON_CLAIM = (
             re.IGNORECASE,
         ),
     ),
+    # "We evaluate the quality of our approach on six different tasks ...", "We also conduct
+    # experiments following the data split of [51]": what was tried, not what was found (left
+    # to the classifier when it also reports a gain).
+    (
+        "experiment description",
+        re.compile(
+            r"^(?:(?:Finally|Next|Then|Further|Furthermore|Additionally|In addition|Lastly),? )?"
+            r"We (?:also |finally |then |further |additionally )?(?:describe|evaluated?|"
+            r"investigated?|examined?|explored?|study|studied|test|tested|run|ran|conduct|"
+            r"conducted|perform|performed) (?!that\b)[^.]*?(?:experiments?|comparisons?|"
+            r"the (?:effectiveness|performance|impact|effect|role|quality)|whether|how)\b"
+        ),
+    ),
     # "We hypothesize that this gain is due to ...": a guess, not something the paper shows.
     ("hypothesis", re.compile(r"\bwe (?:hypothesi[sz]e|conjecture|speculate)\b", re.IGNORECASE)),
     (
@@ -230,7 +244,7 @@ _READING_NOTE = re.compile(
     r"\((?:the )?(?:lower|higher|smaller|larger|less|more) (?:is|are) better\)", re.IGNORECASE
 )
 _LEFT_TO_CLASSIFIER = frozenset(
-    {"setup", "evaluation protocol", "dataset description", "web address"}
+    {"setup", "evaluation protocol", "dataset description", "web address", "experiment description"}
 )
 
 

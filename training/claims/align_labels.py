@@ -9,7 +9,10 @@ label is matched to today's sentence of its paper with the same text (rapidfuzz 
 :func:`synth.claims.extract.places` computes them). A label whose sentence no longer exists in
 that form (split or joined differently) is kept but marked ``"aligned": false``, and the
 classifier leaves it out. The text and index the label was given to stay as ``labelled_text``
-and ``labelled_index`` when they differ, so running this again starts from them.
+and ``labelled_index`` when they differ, so running this again starts from them. The reader's
+out-of-fold logits (``training/claims/finetune_oof.json``, keyed by paper and sentence index)
+follow their sentences to the new indices, so the stacked classifier can be refitted without
+fine-tuning the reader again.
 
 Run from the repository root (rewrites the labels file in place, same order)::
 
@@ -36,6 +39,7 @@ from synth.store.papers import SentenceRow, paper_sentences
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT.parent / "shared" / "data" / "arxiv" / "pdfs"
 LABELS = ROOT / "training" / "claims" / "body_labels.jsonl"
+READER_OOF = ROOT / "training" / "claims" / "finetune_oof.json"
 SAME = 90
 
 
@@ -89,13 +93,27 @@ def align(row: dict, sentences: list[SentenceRow], where: list[Place], name: str
     return out
 
 
+def rekeyed(logits: dict[str, float], before: list[dict], after: list[dict]) -> dict[str, float]:
+    """The reader's logits keyed by each label's new sentence index instead of its old one."""
+    out = {}
+    for old, new in zip(before, after, strict=True):
+        key = f"{old['paper']}:{old['sentence_index']}"
+        if key in logits:
+            out[f"{new['paper']}:{new['sentence_index']}"] = logits[key]
+    return out
+
+
 def main() -> None:
     papers = current_rows(PDFS)
     rows = [json.loads(line) for line in LABELS.read_text().splitlines() if line.strip()]
     aligned = [align(r, *papers[r["paper"]]) for r in rows]
     LABELS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in aligned))
-    pairs = zip(aligned, rows, strict=True)
-    moved = sum(a.get("sentence_index") != r["sentence_index"] for a, r in pairs)
+    pairs = list(zip(aligned, rows, strict=True))
+    moved = sum(a["sentence_index"] != r["sentence_index"] for a, r in pairs)
+    if moved and READER_OOF.exists():
+        oof = json.loads(READER_OOF.read_text())
+        oof["logits"] = rekeyed(oof["logits"], rows, aligned)
+        READER_OOF.write_text(json.dumps(oof, indent=1) + "\n")
     lost = sum(a.get("aligned") is False for a in aligned)
     print(f"{len(rows)} labels: {moved} re-pointed, {lost} without today's sentence (left out)")
 
