@@ -589,9 +589,12 @@ def test_the_readers_stacking_logits_are_out_of_fold_for_training_papers_only():
     from claims_classifier import READER_OOF, load_body, row_key, test_paper
 
     logits = json.loads(READER_OOF.read_text())["logits"]
-    train = {row_key(r) for r in load_body() if not test_paper(r["paper"])}
-    assert set(logits) == train
+    rows = [r for r in load_body() if not test_paper(r["paper"])]
+    assert set(logits) <= {row_key(r) for r in rows}
     assert not any(test_paper(key.split(":")[0]) for key in logits)
+    # every label the shipped reader was fine-tuned with has its logit (batch 6 is newer:
+    # it waits for a reader trained with it, see the claims-lr model card)
+    assert {row_key(r) for r in rows if r.get("batch", 1) <= 5} <= set(logits)
 
 
 def test_a_classifier_fitted_on_other_features_is_refused(tmp_path):
