@@ -17,7 +17,8 @@ classifier's test split are never fitted or tuned on; their figures are the ones
 It also sets the floor of P(claim) (the claim classifier's) at which a sentence the classifier
 did not keep may be listed as a kept claim's restatement: the highest that keeps
 ``KEEP`` of the training papers' written-down finding sentences that pass the hard rules (a
-restatement states a finding; set-up details that share its words stay out).
+restatement states a finding; set-up details that share its words stay out), so it is re-run
+after ``training/claims_classifier.py`` refits the classifier.
 Writes ``synth/models/restate-lr/model.json`` (the artifact) and
 ``training/claims/restate_eval.json`` (the figures). Run from the repository root::
 

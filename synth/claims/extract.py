@@ -229,9 +229,8 @@ def extract_claims(
     # Restatements among the paper's other sentences are looked for only for the claims kept
     # (they do not change which are kept). Sentences the classifier weighed stay out of
     # "other" either way.
-    plausible = [
-        s for i, s in enumerate(sentences) if probabilities.get(i, 0.0) >= load_restatement_floor()
-    ]
+    floor = load_restatement_floor()
+    plausible = [s for i, s in enumerate(sentences) if probabilities.get(i, 0.0) >= floor]
     return with_restatements(kept, vectors[chosen], plausible, embed_fn, idf, merged)
 
 
