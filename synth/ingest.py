@@ -211,13 +211,15 @@ def ingest_sources(
     result: IngestResult,
     progress: Progress = SILENT,
 ) -> IngestResult:
-    """Extract and store every source not stored from the same bytes already."""
-    from synth.extract import extract_many
+    """Extract and store every source not stored from the same bytes by this extractor already
+    (a paper an older extractor stored is read again: its text replaces the old)."""
+    from synth.extract import EXTRACTOR_VERSION, extract_many
 
     todo: list[Source] = []
     for source in sources:
         stored = find_by_hash(session, file_sha256(source.path))
-        if stored is not None and (source.arxiv_id in (None, stored.arxiv_id)):
+        current = stored is not None and stored.extractor == EXTRACTOR_VERSION
+        if current and (source.arxiv_id in (None, stored.arxiv_id)):
             if source.meta is not None:
                 update_info(session, stored, info_for(source, None))
             result.unchanged += 1

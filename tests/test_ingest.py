@@ -49,6 +49,30 @@ def test_changed_file_replaces_the_papers_text(session, settings, small_corpus, 
     assert "contextualized" in paper.abstract.lower()
 
 
+def test_text_an_older_extractor_stored_is_read_again(session, settings, small_corpus):
+    """Same bytes, older extraction: the paper is read again and its text replaced, while a
+    claim of an earlier run keeps its own text; with today's extractor, never twice."""
+    from synth.extract import EXTRACTOR_VERSION
+    from synth.store.models import Claim
+
+    ingest(session, settings, corpus=small_corpus)
+    paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
+    assert paper.extractor == EXTRACTOR_VERSION
+    sentence = session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).first()
+    session.add(Claim(paper_id=paper.id, sentence_id=sentence.id, text="t", original="t"))
+    paper.extractor = EXTRACTOR_VERSION - 1  # as a database from before the last change has it
+    session.add(paper)
+    session.commit()
+    again = ingest(session, settings, corpus=small_corpus)
+    assert (again.parsed, again.unchanged) == (1, 1)
+    session.refresh(paper)
+    assert paper.extractor == EXTRACTOR_VERSION
+    claim = session.exec(select(Claim)).one()
+    assert claim.text == "t" and claim.sentence_id is None  # its text kept, the old link gone
+    assert session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).first()
+    assert ingest(session, settings, corpus=small_corpus).parsed == 0
+
+
 def test_bad_files_are_reported_and_the_batch_goes_on(session, settings, small_corpus, pdf_dir):
     good = (pdf_dir / "1802.05365.pdf").read_bytes()
     (small_corpus / "2001.00001.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)

@@ -18,7 +18,14 @@ from synth.extract.hyphens import keep_hyphen
 from synth.extract.pdf import raw_page_texts
 from synth.extract.sentences import split_spans
 
+# The version of what extraction makes of a PDF (sections, sentences, cleaning). Raise it with
+# any change that alters a paper's stored text: a paper stored by an older version is read
+# again from the same file at its next ingest, so an improvement reaches databases that
+# already hold the paper (the claims of earlier runs keep their own copy of their text).
+EXTRACTOR_VERSION = 2
+
 __all__ = [
+    "EXTRACTOR_VERSION",
     "Document",
     "ExtractError",
     "PdfMetadata",

@@ -34,6 +34,11 @@ class Paper(SQLModel, table=True):
     pdf_path: str | None = None
     source: str = Field(default="arxiv", description="arxiv | corpus")
     references: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    extractor: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="synth.extract.EXTRACTOR_VERSION of the stored text (0: before versions)",
+    )
     ingested_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from synth.extract import EXTRACTOR_VERSION
 from synth.store.db import insert_or_ignore
 from synth.store.models import Claim, Evidence, Paper, Section, Sentence, utcnow
 
@@ -59,6 +60,7 @@ def upsert_paper(session: Session, info: PaperInfo, doc, *, pdf_path: str, sourc
     paper.pdf_path = pdf_path
     paper.source = source
     paper.references = list(doc.references)
+    paper.extractor = EXTRACTOR_VERSION
     session.flush()
     _add_text(session, paper.id, doc)
     return paper
