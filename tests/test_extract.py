@@ -499,6 +499,11 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
             ],
         ),
         ("Results Table 6 presents the results.", ["Results", "Table 6 presents the results."]),
+        # 1802.05365: "Taken together" opens the paragraph
+        (
+            "Implications for supervised tasks Taken together, these experiments confirm it.",
+            ["Implications for supervised tasks", "Taken together, these experiments confirm it."],
+        ),
         # 1801.06146 and 1704.00051: a paragraph that opens on a preposition
         (
             "Impact of bidirectionality At the cost of training a second model, ensembling brings "
@@ -517,6 +522,20 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
 )
 def test_split_spans_ends_a_run_in_heading_where_the_paragraph_starts(text, expected) -> None:
     assert [text[s:e] for s, e in split_spans(text)] == (expected or [text])
+
+
+def test_a_footnote_number_after_the_stop_ends_the_sentence_and_belongs_to_neither() -> None:
+    # 1602.03483 as pypdf reads it; a decimal ("0.81") and a section number stay whole
+    text = (
+        "Consistency is 0.81 (just above \u2018acceptable\u2019).12 Table 6 shows that it is far "
+        "higher. We tuned it on the validation set (see Section 3.2).8 We also tried a variant."
+    )
+    assert [text[s:e] for s, e in split_spans(text)] == [
+        "Consistency is 0.81 (just above \u2018acceptable\u2019).",
+        "Table 6 shows that it is far higher.",
+        "We tuned it on the validation set (see Section 3.2).",
+        "We also tried a variant.",
+    ]
 
 
 def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:

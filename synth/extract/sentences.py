@@ -12,8 +12,9 @@ capital letter; a newline is always a boundary, and so is a bullet (``•``), wh
 of both sentences it separates. A run-in paragraph heading ("Refinement: closing the gap with
 supervised approaches The refinement step ...", or with no colon: "Concat pooling The signal
 ...", "Adversarial approach Table 1 shows ...", "Impact of bidirectionality At the cost ...")
-ends where the paragraph's first sentence starts. ``benchmarks/sentences.py`` measures this
-splitter against pysbd.
+ends where the paragraph's first sentence starts. A footnote's number printed after a stop
+(".12 Table 6 shows") ends the sentence and is left out. ``benchmarks/sentences.py`` measures
+this splitter against pysbd.
 """
 
 from __future__ import annotations
@@ -29,10 +30,15 @@ ABBREVIATIONS = frozenset(
 )
 # A name written in lower case, with a capital or digit inside: "fastText", "word2vec", "mBERT".
 LOWER_CASE_NAME = r"[a-z]+[A-Z0-9]"
+# A footnote's number printed right after a sentence's stop: "(just above 'acceptable').12 Table
+# 6 shows ...". The sentence ends at the stop; the number belongs to neither sentence. A decimal
+# ("0.81") has a digit before its point, so it never matches.
+_FOOTNOTE_MARK = r"(?<=[a-z)\]\"”’])\.\d{1,2}(?=\s+[\"“‘(\[]?[A-Z])"
 # A sentence ends at a stop before a capital or a digit, or before such a name ("in Table 3.
 # fastText and StarSpace are", "representations. context2vec uses"); not at the last dot of an
 # ellipsis ("x1 ... x18").
 _CANDIDATE = re.compile(
+    rf"{_FOOTNOTE_MARK}|"
     rf"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|(?<!\.)\.(?=\s+{LOWER_CASE_NAME})|\n|\s*[•●▪]\s*"
 )
 _LEADING = "([{\"“‘'"
@@ -44,7 +50,7 @@ _RUN_IN_HEADING = re.compile(
 )
 # Other common first words of a paragraph, capitalised mid-sentence only after a heading.
 _MORE_OPENERS = (
-    "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since|Finally|Overall|"
+    "It|Many|Most|Some|All|Both|As|When|While|Although|However|Since|Finally|Overall|Taken|"
     "At|On|With|By|After|Despite|Moreover|Instead|Compared|Besides|Furthermore|Interestingly|"
     "Surprisingly"
 )
@@ -80,7 +86,8 @@ def split_spans(text: str) -> Iterator[tuple[int, int]]:
             continue
         if match[0] != "\n" and _is_abbreviation(text, match.start()):
             continue
-        yield from _trimmed(text, start, end)
+        footnote = match[0][0] == "." and match[0][1:].isdigit()
+        yield from _trimmed(text, start, match.start() + 1 if footnote else end)
         start = end
     yield from _trimmed(text, start, len(text))
 

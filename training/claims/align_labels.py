@@ -94,11 +94,12 @@ def align(row: dict, sentences: list[SentenceRow], where: list[Place], name: str
 
 
 def rekeyed(logits: dict[str, float], before: list[dict], after: list[dict]) -> dict[str, float]:
-    """The reader's logits keyed by each label's new sentence index instead of its old one."""
+    """The reader's logits keyed by each label's new sentence index instead of its old one (a
+    label without today's sentence loses its logit: the classifier leaves it out)."""
     out = {}
     for old, new in zip(before, after, strict=True):
         key = f"{old['paper']}:{old['sentence_index']}"
-        if key in logits:
+        if key in logits and new.get("aligned", True):
             out[f"{new['paper']}:{new['sentence_index']}"] = logits[key]
     return out
 
