@@ -23,6 +23,7 @@ from synth.errors import ExtractError, NothingReadError, RetrieveError
 from synth.progress import SILENT, Progress
 from synth.retrieve import PaperMeta, download_pdf, fetch_metadata, parse_arxiv_id, search
 from synth.settings import Settings
+from synth.store.models import Paper
 from synth.store.papers import PaperInfo, find_by_hash, find_paper, update_info, upsert_paper
 
 logger = logging.getLogger(__name__)
@@ -204,6 +205,19 @@ def info_for(source: Source, doc) -> PaperInfo:
     )
 
 
+def stored_info(paper: Paper) -> PaperInfo:
+    """A stored paper's metadata as it is (arXiv's, when it was completed from arXiv)."""
+    return PaperInfo(
+        paper.arxiv_id,
+        paper.version,
+        paper.title,
+        tuple(paper.authors),
+        paper.year,
+        tuple(paper.categories),
+        paper.abstract,
+    )
+
+
 def ingest_sources(
     session: Session,
     sources: Sequence[Source],
@@ -216,16 +230,18 @@ def ingest_sources(
     from synth.extract import EXTRACTOR_VERSION, extract_many
 
     todo: list[Source] = []
+    stale: dict[Path, Paper] = {}  # stored from the same bytes by an older extractor
     for source in sources:
         stored = find_by_hash(session, file_sha256(source.path))
-        current = stored is not None and stored.extractor == EXTRACTOR_VERSION
-        if current and (source.arxiv_id in (None, stored.arxiv_id)):
+        if stored is not None and source.arxiv_id in (None, stored.arxiv_id):
             if source.meta is not None:
                 update_info(session, stored, info_for(source, None))
-            result.unchanged += 1
-            result.arxiv_ids.append(stored.arxiv_id)
-        else:
-            todo.append(source)
+            if stored.extractor == EXTRACTOR_VERSION:
+                result.unchanged += 1
+                result.arxiv_ids.append(stored.arxiv_id)
+                continue
+            stale[source.path] = stored
+        todo.append(source)
     # Commit the metadata updates now: an open write would hold SQLite's lock through the
     # whole extraction below and make another synth on the same file wait or fail.
     session.commit()
@@ -236,10 +252,17 @@ def ingest_sources(
         ):
             task.advance()
             source = by_path[path]
+            old = stale.get(path)
             if isinstance(doc, ExtractError):
-                result.failures.append(Failure(source.arxiv_id or path.name, str(doc)))
+                if old is not None:  # the text an older extractor made is better than none
+                    logger.warning("%s: kept its stored text (%s)", old.arxiv_id, doc)
+                    result.unchanged += 1
+                    result.arxiv_ids.append(old.arxiv_id)
+                else:
+                    result.failures.append(Failure(source.arxiv_id or path.name, str(doc)))
                 continue
-            info = info_for(source, doc)
+            # Read again from the same bytes: the paper keeps its identity and metadata.
+            info = stored_info(old) if old is not None else info_for(source, doc)
             upsert_paper(session, info, doc, pdf_path=str(path), source=source.origin)
             session.commit()  # one paper at a time: a crash later never loses this one
             result.parsed += 1

@@ -249,6 +249,9 @@ def test_rules_name_what_is_never_a_claim(sentence, reason):
         "We found that exploring more of the search space improved BLEU by 2 points.",
         # experiments described with their outcome
         "We evaluate the impact of pretraining and find it improves BLEU by 4 points.",
+        "We study how BERT represents syntax, finding that lower layers encode it.",
+        "We perform ablation experiments which reveal that the attention mechanism is crucial.",
+        "In the following, we present evidence that BERT encodes syntax.",
         # a section's preview of its finding (1802.05365, a key finding's restatement)
         "Sec. 5.3 explores the information captured in biLMs to show that syntax is captured "
         "at lower layers.",

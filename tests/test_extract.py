@@ -513,6 +513,11 @@ def test_split_spans_breaks_at_bullets_and_leaves_them_out() -> None:
                 "At the cost of training a second model, ensembling brings a boost.",
             ],
         ),
+        # an opener followed by a comma
+        (
+            "Analysis Interestingly, the model does well.",
+            ["Analysis", "Interestingly, the model does well."],
+        ),
         # a sentence's own start, or its end cut before a variable ("A embedding"): one piece
         ("We set The result is presented in Table 5.", None),
         ("As shown in Table 2, the gain holds.", None),
@@ -536,6 +541,9 @@ def test_a_footnote_number_after_the_stop_ends_the_sentence_and_belongs_to_neith
         "We tuned it on the validation set (see Section 3.2).",
         "We also tried a variant.",
     ]
+    # a capitalised label with its number is no footnote
+    label = "As in Exp.2 The model converges."
+    assert [label[s:e] for s, e in split_spans(label)] == [label]
 
 
 def test_an_abbreviation_in_capitals_is_a_name_not_an_abbreviation() -> None:

@@ -73,6 +73,44 @@ def test_text_an_older_extractor_stored_is_read_again(session, settings, small_c
     assert ingest(session, settings, corpus=small_corpus).parsed == 0
 
 
+def test_reading_a_paper_again_keeps_its_metadata_and_on_failure_its_text(
+    session, settings, small_corpus, monkeypatch
+):
+    """Metadata completed from arXiv survives the re-extraction; a PDF the new extractor cannot
+    read keeps the text the older one stored, and the paper stays in the run."""
+    import synth.extract
+    from synth.extract import EXTRACTOR_VERSION
+
+    ingest(session, settings, corpus=small_corpus)
+    paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
+    paper.title, paper.version = "BERT (title from arXiv)", 2
+    paper.extractor = EXTRACTOR_VERSION - 1
+    session.add(paper)
+    session.commit()
+    again = ingest(session, settings, corpus=small_corpus)
+    session.refresh(paper)
+    assert again.parsed == 1 and paper.extractor == EXTRACTOR_VERSION
+    assert (paper.title, paper.version) == ("BERT (title from arXiv)", 2)
+
+    paper.extractor = EXTRACTOR_VERSION - 1
+    session.add(paper)
+    session.commit()
+    n = len(session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).all())
+    monkeypatch.setattr(synth.extract, "extract_many", _failing_extract)
+    third = ingest(session, settings, corpus=small_corpus)
+    assert (third.parsed, third.unchanged, third.failed) == (0, 2, 0)
+    assert "1810.04805" in third.arxiv_ids
+    assert len(session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).all()) == n
+
+
+def _failing_extract(paths, **_):
+    """extract_many as it reports a PDF it cannot read."""
+    from synth.errors import ExtractError
+
+    for path in paths:
+        yield path, ExtractError(f"{path.name}: unreadable")
+
+
 def test_bad_files_are_reported_and_the_batch_goes_on(session, settings, small_corpus, pdf_dir):
     good = (pdf_dir / "1802.05365.pdf").read_bytes()
     (small_corpus / "2001.00001.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)

@@ -230,7 +230,7 @@ def extract_claims(
     # (they do not change which are kept). Sentences the classifier weighed stay out of
     # "other" either way.
     floor = load_restatement_floor()
-    plausible = [s for i, s in enumerate(sentences) if probabilities.get(i, 0.0) >= floor]
+    plausible = [s for i, s in enumerate(sentences) if probabilities.get(i, -1.0) >= floor]
     return with_restatements(kept, vectors[chosen], plausible, embed_fn, idf, merged)
 
 

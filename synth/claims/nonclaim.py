@@ -28,7 +28,7 @@ _NON_CLAIM = (
             r"present|discuss|review|turn|detail|explain))\b|"
             r"^(?:In what follows|In the following|Hereafter),? we (?:first |then |now )?"
             r"(?:describe|present|discuss|review|report|detail|explain|compare|give)\w*\b"
-            r"(?! that\b)|"
+            r"(?![^.]*\bthat\b)|"
             r"^We (?:also )?(?:describe|present|introduce|discuss|detail|review|explain)\b"
             r"[^.]{0,60}\bin (?:[Ss]ection|[Ss]ec\.|[Aa]ppendix|[Cc]hapter) [\dA-Z]+(?:\.\d+)*\.?$"
         ),
@@ -181,7 +181,10 @@ _NON_CLAIM = (
     (
         "experiment description",
         re.compile(
-            r"^(?:(?:Finally|Next|Then|Further|Furthermore|Additionally|In addition|Lastly),? )?"
+            # ... and no outcome in the same breath ("... and found that", "showing that")
+            r"^(?![^.]*\b(?:that|found|finding|reveal\w*|show\w*|demonstrat\w*|suggest\w*|"
+            r"indicat\w*|confirm\w*)\b)"
+            r"(?:(?:Finally|Next|Then|Further|Furthermore|Additionally|In addition|Lastly),? )?"
             r"We (?:also |finally |then |further |additionally )?(?:describe|evaluated?|"
             r"investigated?|examined?|explored?|study|studied|test|tested|run|ran|conduct|"
             r"conducted|perform|performed) (?!that\b)[^.]*?(?:experiments?|comparisons?|"

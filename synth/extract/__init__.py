@@ -22,7 +22,7 @@ from synth.extract.sentences import split_spans
 # any change that alters a paper's stored text: a paper stored by an older version is read
 # again from the same file at its next ingest, so an improvement reaches databases that
 # already hold the paper (the claims of earlier runs keep their own copy of their text).
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 __all__ = [
     "EXTRACTOR_VERSION",

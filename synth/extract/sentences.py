@@ -57,7 +57,7 @@ _MORE_OPENERS = (
 # The same without a colon ("Concat pooling The signal ...", "Different objectives yield
 # different representations It may seem ..."): a bold heading that pypdf runs into its paragraph.
 _BARE_RUN_IN_HEADING = re.compile(
-    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}) [a-z]|"
+    rf"([A-Z][\w-]*)(?: [\w(),-]+){{0,6}}? (?=(?:{_OPENERS}|{_MORE_OPENERS}),? [a-z]|"
     r"In (?:Table|Figure|Fig\.|Section) \d|"  # "Low-resource language model In Table 4, we ..."
     # "Adversarial approach Table 1 shows that ..."
     r"(?:Table|Figure|Fig\.) \d+ (?:shows|reports|presents|lists|gives|compares|summari[sz]es) )"
@@ -87,6 +87,8 @@ def split_spans(text: str) -> Iterator[tuple[int, int]]:
         if match[0] != "\n" and _is_abbreviation(text, match.start()):
             continue
         footnote = match[0][0] == "." and match[0][1:].isdigit()
+        if footnote and _names_a_numbered_thing(text, match.start()):
+            continue  # "Exp.2 The", "Lemma.1 Then": a label with its number, not a footnote
         yield from _trimmed(text, start, match.start() + 1 if footnote else end)
         start = end
     yield from _trimmed(text, start, len(text))
@@ -103,6 +105,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     if len(word) == 1 and word.isupper():
         return True  # an initial: "A. Rush", "J. M. Murray"
     return word.lower() in ABBREVIATIONS and not word.isupper()  # "on MR. This", "NO."
+
+
+def _names_a_numbered_thing(text: str, dot: int) -> bool:
+    """Whether the word before ``dot`` is capitalised ("Exp", "Lemma", "Supp"): a footnote
+    mark follows an ordinary word ("studies.3") or a closing bracket or quote."""
+    word = text[text.rfind(" ", 0, dot) + 1 : dot]
+    return word[:1].isupper()
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
