@@ -5,6 +5,10 @@ only wires that connection and the SQLModel metadata into Alembic. To write a ne
 from the models::
 
     alembic -c db/alembic.ini revision --autogenerate -m "what changed"
+
+To take a database back to an earlier schema (synth itself only ever upgrades)::
+
+    alembic -c db/alembic.ini -x url=sqlite:///path/to/synth.db downgrade 0006
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ target_metadata = SQLModel.metadata
 
 def run() -> None:
     connection = config.attributes.get("connection")
-    if connection is None:  # invoked from the alembic command line
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    if connection is None:  # invoked from the alembic command line (`-x url=...` names the db)
+        url = context.get_x_argument(as_dictionary=True).get("url")
+        # A plain engine: SQLite's foreign keys stay off, so a downgrade that rebuilds a table
+        # (batch mode) never cascades into the rows that point at it.
+        engine = create_engine(url or config.get_main_option("sqlalchemy.url"))
         with engine.begin() as connection:
             _migrate(connection)
     else:

@@ -59,6 +59,7 @@ def test_text_an_older_extractor_stored_is_read_again(session, settings, small_c
     paper = session.exec(select(Paper).where(Paper.arxiv_id == "1810.04805")).one()
     assert paper.extractor == EXTRACTOR_VERSION
     sentence = session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).first()
+    first_text = sentence.text
     session.add(Claim(paper_id=paper.id, sentence_id=sentence.id, text="t", original="t"))
     paper.extractor = EXTRACTOR_VERSION - 1  # as a database from before the last change has it
     session.add(paper)
@@ -68,7 +69,10 @@ def test_text_an_older_extractor_stored_is_read_again(session, settings, small_c
     session.refresh(paper)
     assert paper.extractor == EXTRACTOR_VERSION
     claim = session.exec(select(Claim)).one()
-    assert claim.text == "t" and claim.sentence_id is None  # its text kept, the old link gone
+    assert claim.text == "t"  # its own text kept, its link moved to the same sentence read again
+    assert session.exec(select(Sentence.text).where(Sentence.id == claim.sentence_id)).one() == (
+        first_text
+    )
     assert session.exec(select(Sentence).where(Sentence.paper_id == paper.id)).first()
     assert ingest(session, settings, corpus=small_corpus).parsed == 0
 

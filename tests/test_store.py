@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,45 @@ def test_reingest_updates_and_never_duplicates(session: Session, bert_doc):
     assert len(session.exec(select(Sentence)).all()) == n_sentences == len(bert_doc.sentences)
     assert len(session.exec(select(Section)).all()) == len(bert_doc.sections)
     session.refresh(claim)
-    assert claim.sentence_id is None  # the claim survives, unlinked from the old sentence
+    # the claim survives, linked to the new copy of its sentence
+    assert session.get(Sentence, claim.sentence_id).text == bert_doc.sentences[0].text
     assert session.get(Paper, first.id).version == 2
+
+
+def test_reextraction_moves_claims_and_restatements_to_the_new_sentences(session, bert_doc):
+    """A changed extractor stores new sentence rows: a claim's own sentence and its
+    restatements must follow their text, or re-verification takes a restatement for support."""
+    info = PaperInfo("1810.04805", 1, "BERT")
+    paper = upsert_paper(session, info, bert_doc, pdf_path="a.pdf", source="corpus")
+    session.commit()
+    rows = session.exec(select(Sentence).order_by(Sentence.ordinal)).all()
+    own, restated, gone = ((r.id, r.text) for r in (rows[40], rows[90], rows[0]))
+    claim = Claim(
+        paper_id=paper.id,
+        sentence_id=own[0],
+        text=own[1],
+        original=own[1],
+        restatements=[
+            {"sentence_id": restated[0], "text": restated[1], "section": "x", "page": 1},
+            {"sentence_id": gone[0], "text": gone[1], "section": "y", "page": 1},
+        ],
+    )
+    session.add(claim)
+    session.commit()
+    # the new extractor no longer produces the first sentence: every later one gets a new row
+    changed = replace(bert_doc, sentences=bert_doc.sentences[1:])
+    upsert_paper(session, info, changed, pdf_path="a.pdf", source="corpus")
+    session.commit()
+    session.refresh(claim)
+
+    def text_of(sentence_id: int) -> str:
+        # from the table: SQLite reuses the deleted rows' ids, and the session's objects
+        return session.exec(select(Sentence.text).where(Sentence.id == sentence_id)).one()
+
+    assert claim.sentence_id != own[0] and text_of(claim.sentence_id) == own[1]
+    moved, dropped = claim.restatements
+    assert moved["sentence_id"] != restated[0] and text_of(moved["sentence_id"]) == restated[1]
+    assert "sentence_id" not in dropped and dropped["text"] == gone[1]
 
 
 def test_list_papers_reports_sections_and_counts(session: Session, bert_doc):
@@ -165,3 +203,35 @@ def test_cached_nli_scores_match_and_are_computed_once(session: Session, monkeyp
     assert torch_verifier.identity != verifier.identity
     CachedVerifier(session, torch_verifier).predict(pairs[:1])
     assert len(session.exec(select(NliCache)).all()) == 3
+
+
+def test_downgrade_and_upgrade_keep_the_stored_text(tmp_path, bert_doc):
+    """Downgrades rebuild SQLite tables (batch mode): with the foreign keys a synth engine
+    switches on, dropping ``paper`` would cascade into its sentences. Run as the README says,
+    through the alembic command line, every row survives down to 0003 and back."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'synth.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as session:
+        upsert_paper(
+            session, PaperInfo("1810.04805", 1, "BERT"), bert_doc, pdf_path="a", source="x"
+        )
+        session.commit()
+    config = Config(str(MIGRATIONS_DIR / "alembic.ini"), cmd_opts=None)
+    config.cmd_opts = type("Opts", (), {"x": [f"url={url}"]})()
+
+    def counts() -> tuple[int, str]:
+        with make_engine(url).connect() as conn:
+            n = conn.execute(text("SELECT count(*) FROM sentence")).scalar()
+            return n, conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    command.downgrade(config, "0003")
+    assert counts() == (len(bert_doc.sentences), "0003")
+    command.upgrade(config, "head")
+    assert counts() == (
+        len(bert_doc.sentences),
+        ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head(),
+    )

@@ -166,16 +166,37 @@ def one_per_finding(
     out, rows = [], []
     for group in groups:
         best = min(group, key=rank.__getitem__)
-        others = tuple(
-            Restatement(c.sentence.id, c.original, c.sentence.section, c.sentence.page)
-            for c in (claims[i] for i in group if i != best)
-        )
         kept = claims[best]
+        others = _other_statements(kept, [claims[i] for i in group if i != best])
         bonus = RESTATED_BONUS if others else 0.0
         out.append(replace(kept, score=round(kept.score + bonus, 4), restatements=others))
         rows.append(best)
     order = sorted(range(len(out)), key=lambda k: rows[k])
     return [out[k] for k in order], vectors[[rows[k] for k in order]]
+
+
+def _other_statements(
+    kept: ExtractedClaim, group: Sequence[ExtractedClaim]
+) -> tuple[Restatement, ...]:
+    """The group's other sentences as restatements of ``kept``, each wording once: a PDF may
+    print a sentence twice, and its copy is not another place the paper states the finding
+    (verification leaves copies of a claim's sentence out by their text).
+
+    >>> from synth.store.papers import SentenceRow
+    >>> def claim(i, text):
+    ...     row = SentenceRow(i, 1, i, text, 1, 0, len(text), "Results", "body")
+    ...     return ExtractedClaim(text, text, "finding", 0.9, row)
+    >>> [r.sentence_id for r in _other_statements(claim(1, "BERT wins."),
+    ...     [claim(2, "BERT  wins."), claim(3, "BERT is best."), claim(4, "BERT is best.")])]
+    [3]
+    """
+    seen = {_words(kept.original)}
+    out = []
+    for c in group:
+        if _words(c.original) not in seen:
+            seen.add(_words(c.original))
+            out.append(Restatement(c.sentence.id, c.original, c.sentence.section, c.sentence.page))
+    return tuple(out)
 
 
 def select_claims(
