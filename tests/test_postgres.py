@@ -60,3 +60,14 @@ def test_claims_search_uses_tsvector(pg_engine):
         rows = list_claims(session, ClaimFilter(search="cross-lingual pretrained"))
         assert {r["text"] for r in rows} == {texts[0], texts[2]}  # stemmed, both words
         assert list_claims(session, ClaimFilter(search="monolingual"))[0]["text"] == texts[1]
+
+
+def test_reextraction_moves_links_on_postgres(pg_engine, pdf_dir):
+    """Claims and their restatements follow their sentences when a paper is read again
+    (the JSON column is rewritten in Python: PostgreSQL's json type has no equality)."""
+    from test_store import reextraction_moves_links
+
+    from synth.extract import extract_pdf
+
+    with Session(pg_engine) as session:
+        reextraction_moves_links(session, extract_pdf(pdf_dir / "1810.04805.pdf"))

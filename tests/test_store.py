@@ -88,6 +88,11 @@ def test_reingest_updates_and_never_duplicates(session: Session, bert_doc):
 def test_reextraction_moves_claims_and_restatements_to_the_new_sentences(session, bert_doc):
     """A changed extractor stores new sentence rows: a claim's own sentence and its
     restatements must follow their text, or re-verification takes a restatement for support."""
+    reextraction_moves_links(session, bert_doc)
+
+
+def reextraction_moves_links(session: Session, bert_doc) -> None:
+    """The re-extraction check, for any database (``test_postgres.py`` runs it there too)."""
     info = PaperInfo("1810.04805", 1, "BERT")
     paper = upsert_paper(session, info, bert_doc, pdf_path="a.pdf", source="corpus")
     session.commit()
