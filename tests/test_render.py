@@ -177,3 +177,19 @@ def test_results_count_one_in_the_singular():
     lines = results_text(stats, [], [])
     assert lines[0].startswith("1 paper read; 2 claims extracted")
     assert lines[1].startswith("1 verdict rests on evidence from another paper")
+
+
+def test_limitations_quote_the_fitted_decisions_figures_once():
+    """The per-verdict precision comes from the shipped model's decision_eval.json, and the
+    sentence names its claim count once (it once read "On 1203 held-out claims (1203 ...")."""
+    from synth.report.context import limitations_text
+    from synth.verify.decision import measured
+
+    figures = measured("synth-nli-minilm")
+    assert figures is not None
+    (line,) = [
+        x for x in limitations_text({"papers_failed": 0, "decision_eval": figures}) if "right" in x
+    ]
+    assert line.count(str(figures["n"])) == 1 and figures["what"] in line
+    supported = figures["per_verdict"]["SUPPORTED"]["precision"]
+    assert f"supported {supported:.0%}" in line

@@ -337,14 +337,21 @@ def decontextualise(text: str, name: str | None) -> str:
     'As shown in Table 3 and Figure 2, BERT wins.'
     >>> decontextualise("As shown in Figure 2, \u03bb = 0.1 works best.", None)
     '\u03bb = 0.1 works best.'
+    >>> decontextualise("As shown in Table 1, a single model XLNet wins.", None)
+    'A single model XLNet wins.'
+    >>> decontextualise("As shown in Table 4, a = 2 works best.", None)
+    'a = 2 works best.'
     """
     lead = _POINTER_LEAD.match(text)
     out = text
     rest = text[lead.end() :].lstrip() if lead else ""
     if rest:
-        first = rest.split(maxsplit=1)[0]
-        # "the model" -> "The model"; a symbol or a name stays as written ("λ", "k", "word2vec")
-        plain = first.isascii() and first.isalpha() and first.islower() and len(first) > 1
+        first, *after = rest.split(maxsplit=2)
+        # "the model" -> "The model"; a symbol or a name stays as written ("λ", "k", "word2vec");
+        # "a" before a word is the article ("a single model"), before "=" a variable
+        article = first == "a" and bool(after) and after[0][0].isalpha()
+        plain = first.isascii() and first.isalpha() and first.islower()
+        plain = plain and (len(first) > 1 or article)
         out = rest[0].upper() + rest[1:] if plain else rest
     if not name:
         return out

@@ -341,10 +341,9 @@ def limitations_text(stats: dict) -> list[str]:
         rates = ", ".join(
             f"{LABEL_NAMES[v]} {per[v]['precision']:.0%}" for v in LABEL_NAMES if v in per
         )
-        lines.append(
-            f"On {measured['n']} held-out claims ({measured['what']}) this verifier's verdicts "
-            f"were right this often: {rates} (precision per verdict, "
-            f"measured by training/fit_decision.py)."
+        lines.append(  # "what" starts with the count: "1203 development claims (...)"
+            f"This verifier's verdicts were right this often: {rates} (precision per verdict, "
+            f"measured by training/fit_decision.py on {measured['what']})."
         )
     return lines
 
