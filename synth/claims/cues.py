@@ -321,7 +321,8 @@ def model_name(title: str, abstract: str) -> str | None:
 
 
 def decontextualise(text: str, name: str | None) -> str:
-    """The claim as it reads alone: no lead pointing at the paper's tables or figures, and
+    """The claim as it reads alone: no lead pointing at the paper's tables or figures (nor the
+    "Answer: Yes," of a question the paper asks itself), and
     "our model"-style references replaced by the model's name; everything else kept.
 
     A reader of a report (and the NLI model reading the claim as a hypothesis) has no "Table
@@ -341,6 +342,8 @@ def decontextualise(text: str, name: str | None) -> str:
     'A single model XLNet wins.'
     >>> decontextualise("As shown in Table 4, a = 2 works best.", None)
     'a = 2 works best.'
+    >>> decontextualise("Answer: Yes, BERTBASE gains 1.0% with 1M steps.", None)
+    'BERTBASE gains 1.0% with 1M steps.'
     """
     lead = _POINTER_LEAD.match(text)
     out = text
@@ -365,7 +368,9 @@ _SHOWN_IN = r"(?:Table|Figure|Fig\.|Tab\.)s? \d+[a-z]?(?:(?:,| and) \d+[a-z]?)*(
 _POINTER_LEAD = re.compile(
     rf"(?:(?:As (?:shown|seen|reported|illustrated) in|According to) {_SHOWN_IN}, |"
     rf"{_SHOWN_IN} (?:shows|demonstrates|indicates|confirms|reveals|illustrates|suggests) that |"
-    rf"In {_SHOWN_IN},? we (?:also )?(?:observe|see|find|note|notice) that )"
+    rf"In {_SHOWN_IN},? we (?:also )?(?:observe|see|find|note|notice) that |"
+    # the answer to a question the paper asks itself ("Question: ...? Answer: Yes, BERT ...")
+    r"Answer: (?:(?:Yes|No), )?)"
 )
 
 
