@@ -96,6 +96,16 @@ def batch_dependence(verifier: Verifier, pairs: list[tuple[str, str]]) -> float:
     return float(np.max(np.abs(np.subtract(together, alone))))
 
 
+def cpu_has_vnni() -> bool | None:
+    """Whether the CPU has VNNI, which int8 speed depends on: without it onnxruntime takes its
+    exact but slower u8 x u8 kernel (``synth.onnx_run.open_session``). None off Linux."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return None
+    return "avx512_vnni" in flags or "avx_vnni" in flags
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--pairs", type=int, default=256)
@@ -167,6 +177,7 @@ def main() -> None:
         "default_backend": default.backend,
         "threads": args.threads,
         "alone_vs_batch_max_diff": {k: float(f"{v:.2e}") for k, v in alone.items()},
+        "cpu_vnni": cpu_has_vnni(),
     }
     print(json.dumps(figures))
     if args.out:
