@@ -41,12 +41,17 @@ def test_seed_audit_completes_with_missing_references_named(seeds_dir, session, 
     summary = doc["summary"]
     assert summary["unchecked"] == len(doc["claims"]) and summary["marked"] == 0
     assert summary["agreement_rate"] is None and summary["misquotes"] == []
+    # an unchecked claim is no evidence against the report's mark
+    assert summary["marked_verified_but_unsupported"] == []
+    assert summary["marked_verified_but_refuted"] == []
     stated = doc["summary"]["stated_vs_listed"]
     assert stated["papers_retrieved"]["listed"] == len(parsed.references)
     assert stated["quality_score"]["listed"] is None  # nothing in the report backs it
     for fmt in ("text", "markdown", "html"):
         rendered = render_audit(doc, fmt).lower()
         assert "references" in rendered and "not checked" in rendered
+        assert "not_enough_info 1.00" not in rendered  # no confidence for what nothing checked
+        assert f"{len(doc['claims'])} of them not checked" in rendered
 
 
 def test_seed_audit_cli_exit_zero_with_corpus_lacking_the_papers(seeds_dir, pdf_dir, tmp_path):

@@ -82,7 +82,8 @@ def claim_rows(result) -> list[dict]:
 def summarise(result) -> dict:
     """Agreement, the claims the report gets wrong, and stated against listed counts."""
     rows = claim_rows(result)
-    marked = [r for r in rows if r["report_mark"] is not None and r["checked"]]
+    checked = [r for r in rows if r["checked"]]
+    marked = [r for r in checked if r["report_mark"] is not None]
     agree = [r for r in marked if not r["disagrees"]]
     by = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
     stated = result.parsed.stated
@@ -93,14 +94,15 @@ def summarise(result) -> dict:
         "marked": len(marked),
         "agreement": len(agree),
         "agreement_rate": round(len(agree) / len(marked), 3) if marked else None,
+        # claims nothing could check are "unchecked", never "unsupported"
         "marked_verified_but_refuted": [
-            r["index"] for r in rows if r["report_mark"] and r["verdict"] == REFUTED
+            r["index"] for r in checked if r["report_mark"] and r["verdict"] == REFUTED
         ],
         "marked_verified_but_unsupported": [
-            r["index"] for r in rows if r["report_mark"] and r["verdict"] == NOT_ENOUGH_INFO
+            r["index"] for r in checked if r["report_mark"] and r["verdict"] == NOT_ENOUGH_INFO
         ],
         "marked_unverified_but_supported": [
-            r["index"] for r in rows if r["report_mark"] is False and r["verdict"] == SUPPORTED
+            r["index"] for r in checked if r["report_mark"] is False and r["verdict"] == SUPPORTED
         ],
         "unchecked": sum(not r["checked"] for r in rows),
         "misquotes": [r["index"] for r in rows if r["quote"]["kind"] == MISQUOTE],

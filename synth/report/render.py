@@ -144,4 +144,19 @@ def render_audit(document: dict, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     template = environment().get_template(AUDIT_FORMATS[fmt])
-    return template.render(a=document, s=document["summary"])
+    shown = {**document, "claims": [audit_cells(c) for c in document["claims"]]}
+    return template.render(a=shown, s=document["summary"])
+
+
+def audit_cells(claim: dict) -> dict:
+    """An audited claim with what its table row shows: a claim nothing could check gets no
+    verdict or confidence (its stored NOT_ENOUGH_INFO is no finding) and no agreement.
+
+    >>> audit_cells({"checked": False, "verdict": "NOT_ENOUGH_INFO", "confidence": 1.0,
+    ...              "disagrees": None})["synth"]
+    'not checked'
+    """
+    if not claim["checked"]:
+        return {**claim, "synth": "not checked", "disagrees_shown": "-"}
+    shown = f"{claim['verdict']} {claim['confidence']:.2f}"
+    return {**claim, "synth": shown, "disagrees_shown": "yes" if claim["disagrees"] else "no"}
