@@ -98,10 +98,12 @@ def batch_dependence(verifier: Verifier, pairs: list[tuple[str, str]]) -> float:
 
 def cpu_has_vnni() -> bool | None:
     """Whether the CPU has VNNI, which int8 speed depends on: without it onnxruntime takes its
-    exact but slower u8 x u8 kernel (``synth.onnx_run.open_session``). None off Linux."""
+    exact but slower u8 x u8 kernel (``synth.onnx_run.open_session``). None off Linux and x86."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
+        return None
+    if " avx" not in flags:  # not an x86 CPU: VNNI is no question there
         return None
     return "avx512_vnni" in flags or "avx_vnni" in flags
 

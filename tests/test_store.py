@@ -17,6 +17,7 @@ from synth.extract import extract_pdf
 from synth.settings import Settings
 from synth.store import Claim, Paper, Section, Sentence, has_fulltext, make_engine, migrate
 from synth.store.db import MIGRATIONS_DIR, include_object
+from synth.store.models import Evidence, Verification
 from synth.store.papers import PaperInfo, list_papers, upsert_paper
 
 
@@ -106,6 +107,8 @@ def reextraction_moves_links(session: Session, bert_doc) -> None:
         restatements=[
             {"sentence_id": restated[0], "text": restated[1], "section": "x", "page": 1},
             {"sentence_id": gone[0], "text": gone[1], "section": "y", "page": 1},
+            # an id an earlier synth left stale: the restatement's own text finds its sentence
+            {"sentence_id": 10**6, "text": rows[60].text, "section": "z", "page": 2},
         ],
     )
     session.add(claim)
@@ -121,7 +124,8 @@ def reextraction_moves_links(session: Session, bert_doc) -> None:
         return session.exec(select(Sentence.text).where(Sentence.id == sentence_id)).one()
 
     assert claim.sentence_id != own[0] and text_of(claim.sentence_id) == own[1]
-    moved, dropped = claim.restatements
+    moved, dropped, repaired = claim.restatements
+    assert text_of(repaired["sentence_id"]) == repaired["text"]
     assert moved["sentence_id"] != restated[0] and text_of(moved["sentence_id"]) == restated[1]
     assert "sentence_id" not in dropped and dropped["text"] == gone[1]
 
@@ -221,22 +225,40 @@ def test_downgrade_and_upgrade_keep_the_stored_text(tmp_path, bert_doc):
     engine = make_engine(url)
     migrate(engine)
     with Session(engine) as session:
-        upsert_paper(
-            session, PaperInfo("1810.04805", 1, "BERT"), bert_doc, pdf_path="a", source="x"
+        info = PaperInfo("1810.04805", 1, "BERT")
+        paper = upsert_paper(session, info, bert_doc, pdf_path="a", source="x")
+        session.flush()
+        sentence = session.exec(select(Sentence)).first()
+        claim = Claim(paper_id=paper.id, sentence_id=sentence.id, text="t", original="t")
+        session.add(claim)
+        session.flush()
+        verdict = Verification(claim_id=claim.id, model="m", verdict="SUPPORTED", confidence=0.9)
+        session.add(verdict)
+        session.flush()
+        session.add(
+            Evidence(
+                verification_id=verdict.id,
+                sentence_id=sentence.id,
+                rank=0,
+                text="e",
+                label="entailment",
+                score=0.9,
+            )
         )
         session.commit()
     config = Config(str(MIGRATIONS_DIR / "alembic.ini"), cmd_opts=None)
     config.cmd_opts = type("Opts", (), {"x": [f"url={url}"]})()
 
-    def counts() -> tuple[int, str]:
+    def counts() -> tuple:
         with make_engine(url).connect() as conn:
-            n = conn.execute(text("SELECT count(*) FROM sentence")).scalar()
-            return n, conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            n = [
+                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("sentence", "claim", "verification", "evidence")
+            ]
+            return *n, conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
-    command.downgrade(config, "0003")
-    assert counts() == (len(bert_doc.sentences), "0003")
+    rows = (len(bert_doc.sentences), 1, 1, 1)
+    command.downgrade(config, "0003")  # rebuilds claim (0005) and evidence (0004) on the way
+    assert counts() == (*rows, "0003")
     command.upgrade(config, "head")
-    assert counts() == (
-        len(bert_doc.sentences),
-        ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head(),
-    )
+    assert counts() == (*rows, ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head())

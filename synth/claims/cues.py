@@ -342,6 +342,10 @@ def decontextualise(text: str, name: str | None) -> str:
     'A single model XLNet wins.'
     >>> decontextualise("As shown in Table 4, a = 2 works best.", None)
     'a = 2 works best.'
+    >>> decontextualise("As shown in Table 4, a 2-layer model wins.", None)
+    'A 2-layer model wins.'
+    >>> decontextualise("As shown in Table 4, a and b are tied.", None)
+    'a and b are tied.'
     >>> decontextualise("Answer: Yes, BERTBASE gains 1.0% with 1M steps.", None)
     'BERTBASE gains 1.0% with 1M steps.'
     """
@@ -351,8 +355,9 @@ def decontextualise(text: str, name: str | None) -> str:
     if rest:
         first, *after = rest.split(maxsplit=2)
         # "the model" -> "The model"; a symbol or a name stays as written ("λ", "k", "word2vec");
-        # "a" before a word is the article ("a single model"), before "=" a variable
-        article = first == "a" and bool(after) and after[0][0].isalpha()
+        # "a" is the article ("a single model", "a 2-layer model") unless an operator or a
+        # conjunction follows it ("a = 2", "a and b are tied")
+        article = first == "a" and bool(after) and not _NOT_AFTER_ARTICLE.match(after[0])
         plain = first.isascii() and first.isalpha() and first.islower()
         plain = plain and (len(first) > 1 or article)
         out = rest[0].upper() + rest[1:] if plain else rest
@@ -362,6 +367,7 @@ def decontextualise(text: str, name: str | None) -> str:
     return _THE_PROPOSED.sub(name, out)
 
 
+_NOT_AFTER_ARTICLE = re.compile(r"[=<>+*/≤≥≈−,;:)]|(?:and|or)\b")
 # "As shown in Table 3, ", "Table 1 shows that ", "In Table 1, we observe that ": where the paper
 # shows a result, leading the sentence that states it.
 _SHOWN_IN = r"(?:Table|Figure|Fig\.|Tab\.)s? \d+[a-z]?(?:(?:,| and) \d+[a-z]?)*(?: \([^)]{1,12}\))?"

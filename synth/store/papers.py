@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from synth.extract import EXTRACTOR_VERSION
 from synth.store.db import insert_or_ignore
 from synth.store.models import Claim, Evidence, Paper, Section, Sentence, utcnow
+from synth.store.relink import links_to_text, relink
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def upsert_paper(session: Session, info: PaperInfo, doc, *, pdf_path: str, sourc
     """
     paper = find_paper(session, info.arxiv_id) or _new_paper(session, info.arxiv_id)
     # Another process may have stored this paper since we looked: replace its text too.
-    links = _links_to_text(session, paper.id)
+    links = links_to_text(session, paper.id)
     _drop_text(session, paper.id)
     paper.updated_at = utcnow()
     paper.version = info.version
@@ -65,7 +66,7 @@ def upsert_paper(session: Session, info: PaperInfo, doc, *, pdf_path: str, sourc
     session.flush()
     _add_text(session, paper.id, doc)
     session.flush()
-    _relink(session, paper.id, links)
+    relink(session, paper.id, links)
     return paper
 
 
@@ -93,98 +94,9 @@ def update_info(session: Session, paper: Paper, info: PaperInfo) -> None:
     session.add(paper)
 
 
-@dataclass
-class _Links:
-    """What points at a paper's stored sentences, taken before its text is replaced."""
-
-    texts: dict[int, str]  # old sentence id -> its text
-    claims: list[tuple[int, int]]  # (claim id, old sentence id)
-    evidence: list[tuple[int, int]]  # (evidence id, old sentence id)
-    restating: list[int]  # claims of the paper whose restatements name sentence ids
-
-
-def _links_to_text(session: Session, paper_id: int) -> _Links:
-    texts = _texts(session, paper_id)
-    if not texts:
-        return _Links({}, [], [], [])
-    ids = select(Sentence.id).where(Sentence.paper_id == paper_id)  # a subquery: no size limit
-    claims = session.exec(select(Claim.id, Claim.sentence_id).where(Claim.sentence_id.in_(ids)))
-    evidence = session.exec(
-        select(Evidence.id, Evidence.sentence_id).where(Evidence.sentence_id.in_(ids))
-    )
-    # (filtered here: PostgreSQL's json type has no equality to test "!= []" with)
-    of_paper = session.exec(select(Claim.id, Claim.restatements).where(Claim.paper_id == paper_id))
-    restating = [claim_id for claim_id, listed in of_paper if listed]
-    return _Links(texts, list(claims), list(evidence), list(restating))
-
-
-def _texts(session: Session, paper_id: int) -> dict[int, str]:
-    rows = session.exec(select(Sentence.id, Sentence.text).where(Sentence.paper_id == paper_id))
-    return {sentence_id: text for sentence_id, text in rows}
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def new_sentence_ids(old: dict[int, str], new: dict[int, str]) -> dict[int, int]:
-    """Old sentence id -> the id of the new sentence that is the same sentence: the same text
-    (whitespace and case aside), else the longest new sentence that contains the old one or is
-    contained in it (an extractor that now splits "... (Table 2).12 Table 6 shows ..." in two).
-
-    >>> new_sentence_ids({1: "A b.", 2: "BERT wins (Table 2).12 Table 6 shows more.", 3: "Gone."},
-    ...                  {7: "a  b.", 8: "BERT wins (Table 2).12", 9: "Table 6 shows more."})
-    {1: 7, 2: 8}
-    """
-    by_text: dict[str, int] = {}
-    for i, t in new.items():
-        by_text.setdefault(_norm(t), i)
-    out: dict[int, int] = {}
-    for i, t in old.items():
-        key = _norm(t)
-        if key in by_text:
-            out[i] = by_text[key]
-            continue
-        inside = [(len(n), j) for n, j in by_text.items() if len(n) > 10 and (n in key or key in n)]
-        if inside:
-            out[i] = max(inside)[1]
-    return out
-
-
-def _relink(session: Session, paper_id: int, links: _Links) -> None:
-    """Point claims, evidence and restatements of earlier runs at the new sentences.
-
-    Why: a claim's own sentence and its restatements are what re-verification must not take
-    as its support; links left pointing at deleted (or, in SQLite, reused) ids would let a
-    restatement count as evidence, or exclude an unrelated sentence.
-    """
-    if not links.texts:
-        return
-    new = _texts(session, paper_id)
-    moved = new_sentence_ids(links.texts, new)
-    for table, rows in ((Claim, links.claims), (Evidence, links.evidence)):
-        for row_id, old_id in rows:
-            if old_id in moved:
-                session.exec(
-                    update(table).where(table.id == row_id).values(sentence_id=moved[old_id])
-                )
-    for claim in session.exec(select(Claim).where(Claim.id.in_(links.restating))):
-        claim.restatements = [_moved(r, moved) for r in claim.restatements]
-        session.add(claim)
-
-
-def _moved(restatement: dict, moved: dict[int, int]) -> dict:
-    """A stored restatement with its sentence id moved, or without one when its sentence is
-    gone (its text, section and page stay)."""
-    out = {k: v for k, v in restatement.items() if k != "sentence_id"}
-    if restatement.get("sentence_id") in moved:
-        out["sentence_id"] = moved[restatement["sentence_id"]]
-    return out
-
-
 def _drop_text(session: Session, paper_id: int) -> None:
     # Claims and evidence of earlier runs keep their own copy of the text; their links to the
-    # old sentences are cleared before the sentences go (and moved to the new ones, _relink).
+    # old sentences are cleared before the sentences go (synth.store.relink moves them on).
     old = select(Sentence.id).where(Sentence.paper_id == paper_id)
     session.exec(update(Claim).where(Claim.sentence_id.in_(old)).values(sentence_id=None))
     session.exec(update(Evidence).where(Evidence.sentence_id.in_(old)).values(sentence_id=None))
