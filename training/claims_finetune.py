@@ -208,13 +208,23 @@ def main() -> None:
         "--base", type=Path, default=None, help="start from this model (claims_pretrain.py)"
     )
     ap.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help="another seed measures how much the reader varies by chance (own run folder)",
+    )
+    ap.add_argument(
         "--oof-only",
         action="store_true",
         help="stop after the cross-validation; write the logits to the run folder, ship nothing",
     )
     args = ap.parse_args()
     base = args.base.resolve() if args.base else None
+    global SEED
     runs = RUNS.with_name(f"{RUNS.name}-{base.name}") if base else RUNS
+    if args.seed != SEED:
+        SEED = args.seed
+        runs = runs.with_name(f"{runs.name}-seed{SEED}")
     start = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir()))
     rows = [r for r in load_body() if not test_paper(r["paper"])]
