@@ -199,6 +199,7 @@ def oof_record(rows: list[dict], oof: np.ndarray, base: Path | None, seconds: fl
 
 
 def main() -> None:
+    global SEED  # --seed replaces it for every model this run trains
     import argparse
 
     from transformers import AutoTokenizer
@@ -220,7 +221,6 @@ def main() -> None:
     )
     args = ap.parse_args()
     base = args.base.resolve() if args.base else None
-    global SEED
     runs = RUNS.with_name(f"{RUNS.name}-{base.name}") if base else RUNS
     if args.seed != SEED:
         SEED = args.seed
