@@ -46,9 +46,11 @@ READERS = {
     # not shipped: it reads the earlier batches' sentences worse (reader AUC 0.958 -> 0.951)
     "pretrained on abstract sentences, batches 1-6": ROOT
     / "training/runs/claims-minilm-oof-batch6.json",
-    # the same with another seed (claims_finetune.py --seed 14): how much is chance?
+    # the same with another seed (claims_finetune.py --seed 14 --oof-only): how much is
+    # chance? Its logits are kept in the repository (keyed like finetune_oof.json on
+    # 2026-12-01; align_labels.py does not re-key this file): reader_seed_eval*.json
     "pretrained on abstract sentences, batches 1-6, seed 14": ROOT
-    / "training/runs/claims-minilm-claims-pretrained-seed14/oof.json",
+    / "training/claims/reader_oof_b1-6_seed14.json",
 }
 
 
