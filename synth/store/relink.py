@@ -67,6 +67,8 @@ class SentenceFinder:
     True
     >>> find("Table 1.") is None
     True
+    >>> SentenceFinder({3: "•"}).find("") is None  # no words: nothing to be the same as
+    True
     """
 
     def __init__(self, new: dict[int, str]):
@@ -77,6 +79,8 @@ class SentenceFinder:
 
     def find(self, text: str) -> int | None:
         key = sentence_key(text)
+        if not key:
+            return None
         if key not in self._cache:
             same = self._by_key.get(key)
             self._cache[key] = same if same is not None else self._containing(key)
@@ -95,6 +99,7 @@ class SentenceFinder:
 
 def sentence_key(text: str) -> str:
     """A sentence's words only: lower case, no punctuation (so no hyphenation either)."""
+    # imported here: synth.verify.evidence imports synth.store.papers, which imports this module
     from synth.verify.evidence import normalise
 
     return normalise(text)
