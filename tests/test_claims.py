@@ -213,7 +213,7 @@ def test_restatements_listed_are_plausible_claims_each_listed_once(corpus_db):
     """1702.03859 prints "We set ns = 12800 in the inverted softmax." three times; a set-up
     detail that shares a finding's words is no restatement of it, nor is one sentence worth
     listing twice."""
-    from synth.claims import claim_probabilities, model_name
+    from synth.claims import claim_probabilities, introduction, model_name
     from synth.claims.pair_model import load_restatement_floor
 
     settings, engine = corpus_db
@@ -226,7 +226,7 @@ def test_restatements_listed_are_plausible_claims_each_listed_once(corpus_db):
     assert not any("We set ns" in r.text for r in listed)
     texts = [" ".join(r.text.lower().split()) for r in listed]
     assert len(texts) == len(set(texts))
-    p = claim_probabilities(rows, model_name(paper.title, paper.abstract))
+    p = claim_probabilities(rows, model_name(paper.title, paper.abstract, introduction(rows)))
     by_id = {row.id: p.get(i, 0.0) for i, row in enumerate(rows)}
     kept = {c.sentence.id for c in claims}
     floor = load_restatement_floor()
@@ -234,6 +234,31 @@ def test_restatements_listed_are_plausible_claims_each_listed_once(corpus_db):
     # restatements found among the sentences the classifier did not keep reach the floor
     # (those it kept and grouped reach its threshold)
     assert all(by_id[r.sentence_id] >= floor for r in listed if r.sentence_id not in kept)
+
+
+@pytest.mark.slow
+def test_model_named_in_the_introduction_is_the_papers_name(corpus_db):
+    """ELMo's abstract never says "ELMo" ("we call them ELMo" is in the introduction); a
+    sentence naming it is the paper's own though it cites what it beats. The Ubuntu corpus
+    paper names no model of its own."""
+    from synth.claims import introduction
+
+    _settings, engine = corpus_db
+    with Session(engine) as session:
+        papers = {p.arxiv_id: p for p in session.exec(select(Paper)).all()}
+        rows = paper_sentences(session, [p.id for p in papers.values()])
+    names = {
+        a: model_name(p.title, p.abstract, introduction(rows[p.id])) for a, p in papers.items()
+    }
+    assert model_name(papers["1802.05365"].title, papers["1802.05365"].abstract) is None
+    assert (names["1802.05365"], names["1404.2188"], names["1509.00685"]) == (
+        "ELMo",
+        "DCNN",
+        "ABS",
+    )
+    assert names["1506.08909"] is None
+    beats = "Where comparisons are possible, ELMo outperforms CoVe (McCann et al., 2017)."
+    assert about_others(beats, None) and not about_others(beats, names["1802.05365"])
 
 
 @pytest.mark.slow

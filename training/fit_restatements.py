@@ -39,8 +39,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sqlmodel import Session, select
 
-from synth.claims.cues import model_name
 from synth.claims.extract import claim_probabilities
+from synth.claims.naming import introduction, model_name
 from synth.claims.pair_model import (
     FEATURES,
     MODEL_FILE,
@@ -105,7 +105,9 @@ def conflicts(pairs: list[tuple[str, str, int]]) -> np.ndarray:
 
 def finding_probabilities(rows, paper: Paper, findings: list[dict], reader) -> list[float]:
     """P(claim) of the paper's written-down finding sentences that pass the hard rules."""
-    probabilities = claim_probabilities(rows, model_name(paper.title, paper.abstract), None, reader)
+    probabilities = claim_probabilities(
+        rows, model_name(paper.title, paper.abstract, introduction(rows)), None, reader
+    )
     written = [s for f in findings for s in [f["sentence"], *f.get("also_stated", [])]]
     return [
         p for i, p in probabilities.items() if any(same_sentence(rows[i].text, w) for w in written)

@@ -22,7 +22,6 @@ from synth.claims.cues import (
     decontextualise,
     is_claim_shaped,
     looks_garbled,
-    model_name,
     quotable,
     section_category,
     section_weight,
@@ -38,6 +37,7 @@ from synth.claims.extract import (
     select_claims,
 )
 from synth.claims.features import Place, hand_features
+from synth.claims.naming import introduction, model_name
 from synth.claims.nonclaim import non_claim_reason
 from synth.claims.pair_model import paper_idf
 from synth.claims.restate import restated_by, restatement_groups
@@ -56,6 +56,7 @@ __all__ = [
     "eligible",
     "extract_claims",
     "hand_features",
+    "introduction",
     "is_claim_shaped",
     "load_classifier",
     "looks_garbled",

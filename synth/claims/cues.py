@@ -84,15 +84,6 @@ _CITATION = re.compile(
     r"\([A-Z][^()]{0,80}?\d{4}[a-z]?\)|[A-Z][a-z]+ et al\.,? \(?\d{4}|\[\d+(?:[,–-] ?\d+)*\]"
 )
 
-_NAME_PATTERNS = (
-    re.compile(
-        r"\b(?:called|named|dubbed|which we call|we call it|we term)\s+([A-Z][\w-]*[A-Z0-9][\w-]*)"
-    ),
-    re.compile(
-        r"\b(?:introduce|propose|present)\w*\s+(?:a |an |the )?[^.]{0,80}?"
-        r"\(([A-Z][\w-]*[A-Z][\w-]*)\)"
-    ),
-)
 _OUR_THING = re.compile(
     r"\b[Oo]ur (proposed )?(model|method|approach|system|architecture|framework|technique)\b"
 )
@@ -303,21 +294,6 @@ def classify(text: str) -> tuple[str | None, float]:
     if METHOD_CUES.search(text) and _FIRST_PERSON.search(text):
         return "method", 0.5
     return None, 0.0
-
-
-def model_name(title: str, abstract: str) -> str | None:
-    """The name the paper gives its model, if it gives one ("BERT", "XLNet", "ELMo")."""
-    head = title.split(":", 1)[0].strip() if ":" in title else ""
-    if head and len(head.split()) == 1 and any(ch.isupper() for ch in head[1:]):
-        return head
-    for pattern in _NAME_PATTERNS:
-        m = pattern.search(abstract)
-        if m:
-            name = m.group(1)
-            # "(XLMs)" names the family; the model is "XLM".
-            plural = name.endswith("s") and name[:-1].isupper()
-            return name[:-1] if plural else name
-    return None
 
 
 def decontextualise(text: str, name: str | None) -> str:

@@ -28,10 +28,10 @@ from synth.claims.cues import (
     classify,
     decontextualise,
     is_claim_shaped,
-    model_name,
     section_weight,
 )
 from synth.claims.features import Place
+from synth.claims.naming import introduction, model_name
 from synth.claims.nonclaim import non_claim_reason
 from synth.claims.pair_model import load_restatement_floor, paper_idf
 from synth.claims.restate import restated_by, restatement_groups
@@ -237,7 +237,7 @@ def extract_claims(
     Claims at cosine ``dedup_threshold`` or more are always merged; others when the pair model
     (:mod:`synth.claims.pair_model`) finds they state one finding.
     """
-    name = model_name(title, abstract)
+    name = model_name(title, abstract, introduction(sentences))
     probabilities = claim_probabilities(sentences, name, reader=reader)
     found, vectors = candidates(sentences, name, embed_fn, probabilities=probabilities)
     if not found:

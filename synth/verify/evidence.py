@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from synth.claims import decontextualise, looks_garbled, model_name
+from synth.claims import decontextualise, introduction, looks_garbled, model_name
 from synth.embed import top_k
 from synth.store.papers import SentenceRow
 
@@ -83,7 +83,7 @@ class Neighbour:
 
 def paper_passages(paper, rows: Sequence[SentenceRow]) -> list[Passage]:
     """Every sentence of a paper (in reading order) as evidence, premises in context."""
-    name = model_name(paper.title, paper.abstract)
+    name = model_name(paper.title, paper.abstract, introduction(rows))
     out = []
     for i, s in enumerate(rows):
         if s.section_kind == "title" or looks_garbled(s.text):

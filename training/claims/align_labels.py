@@ -28,7 +28,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from synth.claims import Place, model_name
+from synth.claims import Place, introduction, model_name
 from synth.claims.extract import places
 from synth.ingest import ingest
 from synth.settings import Settings
@@ -55,7 +55,7 @@ def current_rows(pdfs: Path) -> dict[str, tuple[list[SentenceRow], list[Place], 
                 p.arxiv_id: (
                     sentences[p.id],
                     places(sentences[p.id]),
-                    model_name(p.title, p.abstract),
+                    model_name(p.title, p.abstract, introduction(sentences[p.id])),
                 )
                 for p in papers
             }
