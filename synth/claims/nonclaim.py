@@ -110,7 +110,9 @@ _NON_CLAIM = (
             # "increased in length to a dimension of d = 60", "a minimal preprocessing step"
             r"(?:dimension(?:ality)?|hidden size|embedding size|hidden units?) of "
             r"(?:[a-z] ?= ?)?\d|preprocessing step\b|"
-            r"we (?:apply|perform|use) (?:a |the )?(?:\w+ )?preprocessing\b)",
+            r"we (?:apply|perform|use) (?:a |the )?(?:\w+ )?preprocessing\b|"
+            # "We set ns = 12800 in the inverted softmax.", "we use λ = 0": a value assigned
+            r"\bwe (?:set|use|used|fix|fixed|choose|chose|select|selected)\b[^.=]{0,40}= ?-?\d)",
             re.IGNORECASE,
         ),
     ),
@@ -266,6 +268,8 @@ def non_claim_reason(text: str) -> str | None:
     'pointer'
     >>> non_claim_reason("BERT outperforms ELMo by 4 points on GLUE.") is None
     True
+    >>> non_claim_reason("We set ns = 12800 in the inverted softmax.")
+    'setup'
     """
     for reason, pattern in _NON_CLAIM:
         if pattern.search(text):
