@@ -55,9 +55,10 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
 from synth.claims.classifier import MODEL_DIR, ClaimClassifier
-from synth.claims.cues import about_others, is_claim_shaped, section_weight
+from synth.claims.cues import about_others, is_claim_shaped
 from synth.claims.features import Place, hand_features
 from synth.claims.nonclaim import non_claim_reason
+from synth.claims.sections import section_admits
 from synth.claims.sentence_model import claim_logits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +135,7 @@ def passes_rules(row: dict) -> bool:
     """The hard rules of extraction (:func:`synth.claims.extract.eligible`), on a label row."""
     text = row["sentence"]
     return (
-        section_weight(row["section"], row["section_kind"], row.get("parent_section", "")) > 0
+        section_admits(text, row["section"], row["section_kind"], row.get("parent_section", ""))
         and is_claim_shaped(text)
         and not about_others(text, row.get("model_name"))
         and non_claim_reason(text) is None

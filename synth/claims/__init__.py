@@ -23,8 +23,6 @@ from synth.claims.cues import (
     is_claim_shaped,
     looks_garbled,
     quotable,
-    section_category,
-    section_weight,
 )
 from synth.claims.extract import (
     ExtractedClaim,
@@ -41,6 +39,7 @@ from synth.claims.naming import introduction, model_name
 from synth.claims.nonclaim import non_claim_reason
 from synth.claims.pair_model import paper_idf
 from synth.claims.restate import restated_by, restatement_groups
+from synth.claims.sections import section_admits, section_category, section_weight
 
 __all__ = [
     "NUMBER",
@@ -67,6 +66,7 @@ __all__ = [
     "quotable",
     "restated_by",
     "restatement_groups",
+    "section_admits",
     "section_category",
     "section_weight",
     "select_claims",

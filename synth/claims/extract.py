@@ -28,13 +28,13 @@ from synth.claims.cues import (
     classify,
     decontextualise,
     is_claim_shaped,
-    section_weight,
 )
 from synth.claims.features import Place
 from synth.claims.naming import introduction, model_name
 from synth.claims.nonclaim import non_claim_reason
 from synth.claims.pair_model import load_restatement_floor, paper_idf
 from synth.claims.restate import restated_by, restatement_groups
+from synth.claims.sections import section_admits
 from synth.claims.sentence_model import PairLogits
 from synth.store.papers import SentenceRow
 
@@ -73,7 +73,7 @@ def eligible(sentence: SentenceRow, name: str | None) -> bool:
     """Whether the hard rules let ``sentence`` reach the classifier at all."""
     text = sentence.text
     return (
-        section_weight(sentence.section, sentence.section_kind, sentence.parent) > 0.0
+        section_admits(text, sentence.section, sentence.section_kind, sentence.parent)
         and is_claim_shaped(text)
         and not about_others(text, name)
         and non_claim_reason(text) is None

@@ -26,11 +26,10 @@ from synth.claims.cues import (
     NUMBER,
     PRONOUN_START,
     RESULT_CUES,
-    SECTION_CATEGORIES,
     looks_garbled,
-    section_category,
 )
 from synth.claims.nonclaim import non_claim_reason
+from synth.claims.sections import SECTION_CATEGORIES, section_category
 
 _HEDGE = re.compile(
     r"\b(?:may|might|could|we (?:hypothesi[sz]e|conjecture|believe|expect)|perhaps|possibly)\b",

@@ -251,6 +251,9 @@ _READING_NOTE = re.compile(
 _LEFT_TO_CLASSIFIER = frozenset(
     {"setup", "evaluation protocol", "dataset description", "web address", "experiment description"}
 )
+# "We propose an unsupervised criterion that ... can be used ... to select the best
+# hyper-parameters": a contribution that names a set-up word is still a contribution.
+_CONTRIBUTION = re.compile(r"\bwe (?:propose|introduce|present)\b", re.IGNORECASE)
 
 
 def non_claim_reason(text: str) -> str | None:
@@ -258,7 +261,8 @@ def non_claim_reason(text: str) -> str | None:
 
     A set-up, evaluation-protocol, dataset-statistics or web-address sentence that also reports
     an improvement ("with a learning rate of 0.1 the model improves ...", not "until the loss
-    stops improving") is left to the classifier rather than dropped.
+    stops improving") is left to the classifier rather than dropped, and so is a set-up word in
+    a contribution ("We propose a criterion ... to select the best hyper-parameters").
 
     >>> non_claim_reason("In Section 3 we present a large set of experiments.")
     'roadmap'
@@ -270,12 +274,16 @@ def non_claim_reason(text: str) -> str | None:
     True
     >>> non_claim_reason("We set ns = 12800 in the inverted softmax.")
     'setup'
+    >>> non_claim_reason("We propose a criterion to select the best hyper-parameters.") is None
+    True
     """
     for reason, pattern in _NON_CLAIM:
         if pattern.search(text):
             if reason in _LEFT_TO_CLASSIFIER and _RESULT_WORDS.search(
                 _READING_NOTE.sub("", _CONDITION.sub("", text))
             ):
+                continue
+            if reason == "setup" and _CONTRIBUTION.search(text):
                 continue
             return reason
     return None
