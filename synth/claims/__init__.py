@@ -9,9 +9,11 @@ Example:
     >>> [c.kind for c in claims]  # doctest: +SKIP
     ['result', 'contribution', ...]
 
-Modules: ``cues`` (cue words, shape tests, non-claim rules), ``features`` (classifier
-inputs), ``classifier`` (the fitted model), ``pair_model`` (whether two sentences state one
-finding), ``restate`` (grouping restatements with it), ``extract`` (the steps put together).
+Modules: ``cues`` (cue words, shape tests), ``nonclaim`` (the non-claim rules), ``sections``
+(section roles), ``naming`` (the paper's model name), ``features`` (classifier inputs),
+``classifier`` (the fitted model), ``sentence_model`` (its MiniLM reader), ``pair_model``
+(whether two sentences state one finding), ``restate`` (grouping restatements with it),
+``extract`` (the steps put together).
 """
 
 from synth.claims.classifier import ClaimClassifier, load_classifier

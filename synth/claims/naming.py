@@ -16,24 +16,32 @@ from collections.abc import Iterable, Sequence
 
 from synth.store.papers import SentenceRow
 
-# What follows a naming verb: "the Dynamic Convolutional Neural Network (DCNN)" (the acronym
-# is the name) or a mixed-case word ("ELMo", "BERT", "XLNet"), after an optional article.
-_NAMED = (
-    r"(?:the |a |an )?(?:(?:[A-Z][\w-]*\s+(?:(?:of|from|for|and|with|to)\s+)?){1,6}"
+_MIXED_CASE = r"([A-Z][\w-]*[A-Z0-9][\w-]*)"  # "ELMo", "BERT", "XLNet"
+# "the Dynamic Convolutional Neural Network (DCNN)": the acronym is the name.
+_SPELLED_OUT = (
+    r"(?:the |a |an )?(?:[A-Z][\w-]*\s+(?:(?:of|from|for|and|with|to)\s+)?){1,6}"
     r"\(([A-Z][\w-]*[A-Z][\w-]*)\)"
-    r"|([A-Z][\w-]*[A-Z0-9][\w-]*))"
 )
+# A name ends its clause ("we call them ELMo (Embeddings ...)", "... (ABS), incorporates"):
+# "we call the BERT encoder once per query" and "we call BM25 to retrieve" name nothing.
+_ENDS = r"(?=\s*(?:[,.;:(]|$)|\s+(?:representations?|vectors?|embeddings?)\b)"
 _ABSTRACT_PATTERNS = (
-    re.compile(r"\b(?:called|named|dubbed|which we call|we call it|we term)\s+" + _NAMED),
+    re.compile(r"\b(?:called|named|dubbed|which we call|we call it|we term)\s+" + _MIXED_CASE),
+    # only a naming of the paper's own thing: "a dataset called the Stanford Natural Language
+    # Inference (SNLI) corpus" names no model
+    re.compile(r"\b(?:dubbed|which we call|we call it|we term it)\s+" + _SPELLED_OUT),
     re.compile(
         r"\b(?:introduce|propose|present)\w*\s+(?:a |an |the )?[^.]{0,80}?"
         r"\(([A-Z][\w-]*[A-Z][\w-]*)\)"
     ),
 )
 # "we call them ELMo", "We call this model the Sequential Denoising Autoencoder (SDAE)",
-# "which we call Attention-Based Summarization (ABS)".
+# "which we call Attention-Based Summarization (ABS)"; not "We call this task Natural Language
+# Inference (NLI)" (a task, not the paper's model).
 _FIRST_PERSON_NAMING = re.compile(
-    r"\b[Ww]e (?:call|term|name|dub)\s+(?:(?:it|them|this|these|our)\s+(?:[a-z-]+\s+)?)?" + _NAMED
+    r"\b[Ww]e (?:call|term|name|dub)\s+(?:(?:it|them|(?:this|these|our) (?:model|network|"
+    r"architecture|approach|method|system|framework|encoders?|representations?))\s+)?"
+    r"(?:" + _SPELLED_OUT + r"|(?:the )?" + _MIXED_CASE + _ENDS + r")"
 )
 INTRODUCTION_SENTENCES = 150  # the introduction and the model's section, in practice
 
@@ -59,6 +67,10 @@ def model_name(title: str, abstract: str, introduction: Iterable[str] = ()) -> s
     ...            ["For this reason, we call them ELMo (Embeddings from Language Models)."])
     'ELMo'
     >>> model_name("", "", ["A metric, the so-called CSLS, expands the space."]) is None
+    True
+    >>> model_name("", "a dataset called the Stanford Natural Language Inference (SNLI) corpus",
+    ...            ["We call this task Natural Language Inference (NLI).",
+    ...             "We call the BERT encoder once per query."]) is None
     True
     """
     head = title.split(":", 1)[0].strip() if ":" in title else ""

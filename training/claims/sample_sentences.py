@@ -96,7 +96,7 @@ def extracted() -> list[dict]:
 
 def paper_rows() -> dict[str, list[dict]]:
     """Every sentence of every corpus paper as a label row (without label), in reading order."""
-    from synth.claims import model_name
+    from synth.claims import introduction, model_name
     from synth.claims.extract import places
     from synth.store.papers import SentenceRow
 
@@ -112,7 +112,7 @@ def paper_rows() -> dict[str, list[dict]]:
             replace(s, section=str(row[2]), section_kind="")
             for s, row in zip(rows, paper["rows"], strict=True)
         ]
-        name = model_name(paper["title"], paper["abstract"])
+        name = model_name(paper["title"], paper["abstract"], introduction(rows))
         out[paper["paper"]] = [
             {
                 "paper": paper["paper"],
